@@ -1,0 +1,48 @@
+"""Where things are: every path the pipeline uses, from the environment.
+
+`LANDING_DIR` and `DUCKDB_PATH` point the same job at any landing zone and any
+warehouse file; the defaults sit under `data/` in the project root.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def _path_from_env(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    path = Path(value) if value else default
+    return path if path.is_absolute() else (Path.cwd() / path).resolve()
+
+
+def landing_dir() -> Path:
+    return _path_from_env("LANDING_DIR", PROJECT_DIR / "data" / "landing")
+
+
+def duckdb_path() -> Path:
+    return _path_from_env("DUCKDB_PATH", PROJECT_DIR / "data" / "warehouse.duckdb")
+
+
+def truth_dir() -> Path:
+    """The generator's ground truth: never read by the pipeline, only by tests and benchmarks."""
+    return _path_from_env("TRUTH_DIR", PROJECT_DIR / "data" / "truth")
+
+
+def spark_data_dir() -> Path:
+    """Hive metastore and warehouse of the local Spark session (the `spark` dbt target)."""
+    return _path_from_env("SPARK_DATA_DIR", PROJECT_DIR / "data" / "spark")
+
+
+def export_env() -> dict[str, str]:
+    """Resolve the paths once and put them in the environment, so that dbt
+    (which reads them in profiles.yml) sees the same absolute paths as Python."""
+    values = {
+        "LANDING_DIR": str(landing_dir()),
+        "DUCKDB_PATH": str(duckdb_path()),
+        "SPARK_DATA_DIR": str(spark_data_dir()),
+    }
+    os.environ.update(values)
+    return values
