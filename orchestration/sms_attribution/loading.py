@@ -440,3 +440,30 @@ def load_all(
         with duckdb.connect(str(duckdb_file)) as conn:
             results.append(load_source(conn, landing_dir, source, load_id))
     return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m sms_attribution.loading`: load LANDING_DIR into DUCKDB_PATH once,
+    outside Dagster (the nightly job runs the same code as assets)."""
+    import argparse
+
+    from . import settings
+
+    parser = argparse.ArgumentParser(description="Load the landing zone into the raw schema.")
+    parser.add_argument("--landing-dir", type=Path, default=None)
+    parser.add_argument("--duckdb-path", type=Path, default=None)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    landing = args.landing_dir or settings.landing_dir()
+    if not landing.is_dir():
+        raise SystemExit(f"landing directory {landing} does not exist")
+    for r in load_all(args.duckdb_path or settings.duckdb_path(), landing):
+        print(
+            f"{r.source:<18} files: {r.files_loaded} loaded, {r.files_duplicate} duplicate, "
+            f"{r.files_failed} failed, {r.files_skipped} already seen; "
+            f"rows landed: {r.rows_landed} ({r.rows_with_parse_error} unreadable)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,8 +1,9 @@
 {#
-    Fails on every row where `expression` is not true (nulls included), optionally
-    only among rows matching `where`.
+    Fails on every row where `expression` is not true (null counts as not true).
+    Usable on a model or on a column (the column is then in scope by name only);
+    dbt's `where` config narrows the rows checked.
 #}
-{% test expression_is_true(model, expression) %}
+{% test expression_is_true(model, expression, column_name=none) %}
 select *
 from {{ model }}
 where not coalesce(({{ expression }}), false)
