@@ -192,7 +192,7 @@ def _read_ndjson(conn: duckdb.DuckDBPyConnection, path: Path) -> Iterator[pa.Rec
         where trim(line, chr(13) || chr(32) || chr(9)) <> ''
     """
     try:
-        table = conn.execute(query, [str(path)]).fetch_arrow_table()
+        table = conn.execute(query, [str(path)]).to_arrow_table()
     except duckdb.InvalidInputException as exc:
         if "UTF-8" not in str(exc):
             raise FileUnreadable(str(exc).splitlines()[0]) from exc
@@ -205,7 +205,7 @@ def _read_ndjson(conn: duckdb.DuckDBPyConnection, path: Path) -> Iterator[pa.Rec
                               as _parse_error,
                           _line_number
                    from batch"""
-            ).fetch_arrow_table()
+            ).to_arrow_table()
             yield from checked.to_batches()
         return
     yield from table.to_batches()
@@ -235,7 +235,7 @@ def _read_json_pages(
         )
         """,
         [str(path)],
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     yield from table.to_batches()
 
 
@@ -290,7 +290,7 @@ def _read_csv(conn: duckdb.DuckDBPyConnection, path: Path) -> Iterator[pa.Record
                 out = conn.execute(
                     f"select json_object({pairs}) as _record, null::varchar as _parse_error, "
                     "_line_number from rows"
-                ).fetch_arrow_table()
+                ).to_arrow_table()
                 yield from out.to_batches()
             if bad_records:
                 yield _batch(bad_records, bad_errors, bad_lines)

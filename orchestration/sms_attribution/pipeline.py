@@ -1,0 +1,127 @@
+"""The main job: `python -m sms_attribution.pipeline`.
+
+Runs the nightly Dagster job (loads, then `dbt build`) in process over LANDING_DIR
+into DUCKDB_PATH, generating a sample landing zone first when LANDING_DIR is
+missing or empty, and prints what landed, what was accepted and quarantined, and
+what was built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from . import settings
+
+
+def _bin(name: str) -> str:
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
+def ensure_landing_zone(landing: Path, scale: str, seed: int) -> bool:
+    """Generate a sample landing zone ending yesterday if there is none. Returns
+    True when it generated one."""
+    if landing.is_dir() and any(landing.iterdir()):
+        return False
+    from .generator import generate_scale
+
+    end = datetime.now(UTC).date() - timedelta(days=1)
+    print(f"LANDING_DIR {landing} is empty: generating the '{scale}' sample (seed {seed}, ending {end})")
+    generate_scale(scale, out_dir=landing, truth_dir=settings.truth_dir(), seed=seed, end_date=end)
+    return True
+
+
+def dbt_parse() -> None:
+    """dagster-dbt reads target/manifest.json when the definitions are imported."""
+    subprocess.run(
+        [_bin("dbt"), "parse", "--quiet", "--project-dir", str(settings.PROJECT_DIR),
+         "--profiles-dir", str(settings.PROJECT_DIR)],
+        check=True,
+        cwd=settings.PROJECT_DIR,
+    )
+
+
+def run_nightly_job() -> bool:
+    from dagster import DagsterInstance
+
+    from .definitions import defs
+
+    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    result = defs.get_job_def("nightly").execute_in_process(instance=instance, raise_on_error=False)
+    return result.success
+
+
+def summary(warehouse: Path) -> str:
+    lines = []
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        rows = conn.execute(
+            """
+            select source_name,
+                   sum(files_loaded), sum(files_duplicate), sum(files_failed),
+                   sum(rows_landed), sum(rows_accepted), sum(rows_quarantined)
+            from reporting.rpt_data_quality
+            group by 1 order by 1
+            """
+        ).fetchall()
+        lines.append(
+            f"{'source':<18} {'files':>6} {'dup':>4} {'fail':>4} {'landed':>11} {'accepted':>11} {'quarantined':>11}"
+        )
+        totals = [0, 0, 0, 0, 0, 0]
+        for source, *values in rows:
+            totals = [t + int(v) for t, v in zip(totals, values, strict=True)]
+            lines.append(
+                f"{source:<18} {values[0]:>6} {values[1]:>4} {values[2]:>4} {values[3]:>11,} {values[4]:>11,} {values[5]:>11,}"
+            )
+        lines.append(
+            f"{'total':<18} {totals[0]:>6} {totals[1]:>4} {totals[2]:>4} {totals[3]:>11,} {totals[4]:>11,} {totals[5]:>11,}"
+        )
+        built = conn.execute(
+            """
+            select table_schema, count(*), sum(estimated_size)
+            from duckdb_tables()
+            where table_schema not in ('raw', 'main')
+            group by 1 order by 1
+            """
+        ).fetchall()
+        lines.append("")
+        lines.append("built: " + ", ".join(f"{schema} ({n} tables, ~{rows:,} rows)" for schema, n, rows in built))
+        reasons = conn.execute(
+            """
+            select quarantine_reason, count(*) from staging.stg_quarantined_records
+            group by 1 order by 2 desc, 1 limit 8
+            """
+        ).fetchall()
+        if reasons:
+            lines.append("top quarantine reasons: " + "; ".join(f"{r} ({n})" for r, n in reasons))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default=os.environ.get("SAMPLE_SCALE", "small"),
+                        help="sample size to generate when LANDING_DIR is empty (tiny, small, large)")
+    parser.add_argument("--seed", type=int, default=int(os.environ.get("SAMPLE_SEED", "7")))
+    args = parser.parse_args(argv)
+
+    paths = settings.export_env()
+    print(f"LANDING_DIR={paths['LANDING_DIR']}\nDUCKDB_PATH={paths['DUCKDB_PATH']}")
+    started = time.monotonic()
+    ensure_landing_zone(Path(paths["LANDING_DIR"]), args.scale, args.seed)
+    dbt_parse()
+    ok = run_nightly_job()
+    print()
+    print(summary(Path(paths["DUCKDB_PATH"])))
+    print(f"\nnightly job {'succeeded' if ok else 'FAILED'} in {time.monotonic() - started:.0f} s")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

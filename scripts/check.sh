@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every check: sqlfluff lint, dbt build on DuckDB and on Spark over the tiny
+# generated landing zone, and pytest. CI runs exactly this (.ci/run).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+if ! command -v java >/dev/null 2>&1; then
+    echo "java is not on PATH: the Spark target needs Java 17 (apt-get install openjdk-17-jre-headless)" >&2
+    exit 1
+fi
+
+WORK="$ROOT/data/check"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+export LANDING_DIR="$WORK/landing" TRUTH_DIR="$WORK/truth"
+export DUCKDB_PATH="$WORK/warehouse.duckdb" SPARK_DATA_DIR="$WORK/spark"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "dbt parse"
+dbt parse --quiet
+
+step "sqlfluff lint"
+sqlfluff lint models --processes 2
+
+step "generate the tiny landing zone"
+python -m sms_attribution.generator --scale tiny --out "$LANDING_DIR" --truth-dir "$TRUTH_DIR"
+
+step "load it into DuckDB"
+python -m sms_attribution.loading
+
+step "dbt build on DuckDB"
+dbt build --target duckdb
+
+step "publish raw to Spark, dbt build on Spark"
+python -m sms_attribution.spark_raw
+dbt build --target spark --target-path target/spark
+
+step "pytest"
+python -m pytest tests/python
