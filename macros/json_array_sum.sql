@@ -38,7 +38,7 @@
                 then cast(aggregate(
                     from_json(get_json_object({{ column }}, '{{ array_path }}'), 'array<string>'),
                     cast(0 as decimal(18, 4)),
-                    (total, element) -> total + cast(get_json_object(element, '{{ value_path }}') as decimal(18, 4))
+                    (total, element) -> cast(total + cast(get_json_object(element, '{{ value_path }}') as decimal(18, 4)) as decimal(18, 4))
                 ) as decimal(18, 4))
         end
     )

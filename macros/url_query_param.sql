@@ -11,6 +11,15 @@
     url_decode(replace(nullif(regexp_extract({{ url }}, '(^|[?&])' || '{{ name }}' || '=([^&#]*)', 2), ''), '+', ' '))
 {%- endmacro %}
 
+{#
+    Spark's url_decode raises on a malformed escape ('50%off'), failing the whole
+    query; DuckDB's passes such text through. Spark therefore decodes only values
+    whose every '%' starts a valid escape, and keeps the others as written.
+#}
 {% macro spark__url_query_param(url, name) -%}
-    url_decode(nullif(regexp_extract({{ url }}, '(^|[?&]){{ name }}=([^&#]*)', 2), ''))
+    {%- set value = "nullif(regexp_extract(" ~ url ~ ", '(^|[?&])" ~ name ~ "=([^&#]*)', 2), '')" -%}
+    case
+        when {{ value }} rlike '^([^%]|%[0-9A-Fa-f]{2})*$' then url_decode({{ value }})
+        else replace({{ value }}, '+', ' ')
+    end
 {%- endmacro %}

@@ -18,7 +18,7 @@ parsed as (
         {{ json_text('record_json', '$.requested_at') }} as requested_at_text,
         {{ parse_iso8601_timestamp(json_text('record_json', '$.requested_at')) }} as requested_at,
         upper({{ json_text('record_json', '$.method') }}) as http_method,
-        {{ dbt.safe_cast(json_text('record_json', '$.status'), api.Column.translate_type('integer')) }} as http_status,
+        {{ try_cast(json_text('record_json', '$.status'), api.Column.translate_type('integer')) }} as http_status,
         {{ json_text('record_json', '$.ip') }} as ip_address,
         {{ json_text('record_json', '$.user_agent') }} as user_agent,
         {{ json_text('record_json', '$.referer') }} as referer,

@@ -13,7 +13,7 @@ parsed as (
     select
         {{ json_text('record_json', '$.MessageSid') }} as message_sid,
         lower({{ json_text('record_json', '$.MessageStatus') }}) as message_status,
-        {{ dbt.safe_cast(json_text('record_json', '$.ErrorCode'), api.Column.translate_type('integer')) }} as error_code,
+        {{ try_cast(json_text('record_json', '$.ErrorCode'), api.Column.translate_type('integer')) }} as error_code,
         {{ normalize_phone(json_text('record_json', '$.To')) }} as to_phone,
         {{ json_text('record_json', '$.From') }} as from_phone,
         {{ json_text('record_json', '$.AccountSid') }} as account_sid,

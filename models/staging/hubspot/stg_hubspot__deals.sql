@@ -1,0 +1,41 @@
+-- One row per HubSpot deal: its latest version (latest `updatedAt`; between copies
+-- of one version, the last delivered). contact_id is the first associated contact
+-- HubSpot lists; a deal can have several (associated_contacts counts them).
+with deals as (
+    select * from {{ ref('base_hubspot__deals') }}
+    where _quarantine_reason is null
+),
+
+deals_ranked as (
+    select
+        *,
+        row_number() over (
+            partition by deal_id
+            order by updated_at desc, _delivery_date desc, _file_path desc, _line_number desc
+        ) as version_rank
+    from deals
+),
+
+final as (
+    select
+        deal_id,
+        deal_name,
+        contact_id,
+        associated_contacts,
+        amount,
+        currency,
+        dealstage,
+        pipeline,
+        is_closed_won,
+        is_archived,
+        created_at,
+        closed_at,
+        updated_at,
+        _file_path,
+        _line_number,
+        _loaded_at
+    from deals_ranked
+    where version_rank = 1
+)
+
+select * from final
