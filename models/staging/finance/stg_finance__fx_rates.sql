@@ -1,0 +1,38 @@
+-- One row per day x currency: the rate to USD, the latest delivery winning when
+-- a rate is restated.
+with rates as (
+    select * from {{ ref('base_finance__fx_rates') }}
+    where _quarantine_reason is null
+),
+
+rates_keyed as (
+    select
+        concat(cast(rate_date as {{ api.Column.translate_type('string') }}), '|', currency) as fx_rate_id,
+        *
+    from rates
+),
+
+rates_ranked as (
+    select
+        *,
+        row_number() over (
+            partition by fx_rate_id
+            order by _delivery_date desc, _file_path desc, _line_number desc
+        ) as version_rank
+    from rates_keyed
+),
+
+final as (
+    select
+        fx_rate_id,
+        rate_date,
+        currency,
+        rate_to_usd,
+        _file_path,
+        _line_number,
+        _loaded_at
+    from rates_ranked
+    where version_rank = 1
+)
+
+select * from final
