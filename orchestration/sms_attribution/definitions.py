@@ -15,10 +15,8 @@ Importing this module needs `target/manifest.json`: run `dbt parse` first (the
 pipeline command and the test suite do).
 """
 
-from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
@@ -205,14 +203,10 @@ nightly_schedule = ScheduleDefinition(
 )
 
 
-def _dbt_executable() -> str:
-    return shutil.which("dbt") or "dbt"
-
-
 defs = Definitions(
     assets=[load_landing_zone, sms_attribution_dbt],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
-    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable())},
+    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=settings.executable("dbt"))},
     executor=in_process_executor,
 )

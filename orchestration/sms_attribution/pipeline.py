@@ -13,17 +13,12 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
 from . import settings
-
-
-def _bin(name: str) -> str:
-    candidate = Path(sys.executable).parent / name
-    return str(candidate) if candidate.exists() else name
 
 
 def ensure_landing_zone(landing: Path, scale: str, seed: int) -> bool:
@@ -42,7 +37,7 @@ def ensure_landing_zone(landing: Path, scale: str, seed: int) -> bool:
 def dbt_parse() -> None:
     """dagster-dbt reads target/manifest.json when the definitions are imported."""
     subprocess.run(
-        [_bin("dbt"), "parse", "--quiet", "--project-dir", str(settings.PROJECT_DIR),
+        [settings.executable("dbt"), "parse", "--quiet", "--project-dir", str(settings.PROJECT_DIR),
          "--profiles-dir", str(settings.PROJECT_DIR)],
         check=True,
         cwd=settings.PROJECT_DIR,

@@ -7,6 +7,8 @@ warehouse file; the defaults sit under `data/` in the project root.
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -46,3 +48,12 @@ def export_env() -> dict[str, str]:
     }
     os.environ.update(values)
     return values
+
+
+def executable(name: str) -> str:
+    """A console script of this environment (dbt, say): the one beside the running
+    Python first, so a venv works without being on PATH, else the one on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    return shutil.which(name) or name
