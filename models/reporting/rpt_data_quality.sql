@@ -15,27 +15,27 @@ quarantined_records as (
 
 landed as (
     {% for source_name, spec in landing_sources.items() %}
-    select
-        '{{ source_name }}' as source_name,
-        cast(_loaded_at as date) as loaded_date,
-        count(*) as rows_landed,
-        count(_parse_error) as rows_with_parse_error
-    from {{ source(spec.system, source_name) }}
-    group by 1, 2
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ source_name }}' as source_name,
+            cast(_loaded_at as date) as loaded_date,
+            count(*) as rows_landed,
+            count(_parse_error) as rows_with_parse_error
+        from {{ source(spec.system, source_name) }}
+        group by 1, 2
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
 accepted as (
     {% for source_name, spec in landing_sources.items() %}
-    select
-        '{{ source_name }}' as source_name,
-        cast(_loaded_at as date) as loaded_date,
-        count(*) as rows_accepted
-    from {{ ref(spec.base_model) }}
-    where _quarantine_reason is null
-    group by 1, 2
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ source_name }}' as source_name,
+            cast(_loaded_at as date) as loaded_date,
+            count(*) as rows_accepted
+        from {{ ref(spec.base_model) }}
+        where _quarantine_reason is null
+        group by 1, 2
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
@@ -70,15 +70,22 @@ files as (
         count(case when status = 'loaded' then 1 end) as files_loaded,
         count(case when status = 'duplicate' then 1 end) as files_duplicate,
         count(case when status = 'failed' then 1 end) as files_failed,
-        {{ dbt.listagg("case when status = 'failed' then concat(file_path, ': ', error) end", "'; '", "order by file_path") }} as failed_file_errors
+        {{ dbt.listagg("case when status = 'failed' then concat(file_path, ': ', error) end", "'; '", "order by file_path") }}
+            as failed_file_errors
     from loaded_files
     group by 1, 2
 ),
 
 source_days as (
-    select source_name, loaded_date from files
+    select
+        source_name,
+        loaded_date
+    from files
     union
-    select source_name, loaded_date from landed
+    select
+        source_name,
+        loaded_date
+    from landed
 ),
 
 final as (
@@ -98,16 +105,16 @@ final as (
     from source_days
     left join files
         on source_days.source_name = files.source_name
-        and source_days.loaded_date = files.loaded_date
+            and source_days.loaded_date = files.loaded_date
     left join landed
         on source_days.source_name = landed.source_name
-        and source_days.loaded_date = landed.loaded_date
+            and source_days.loaded_date = landed.loaded_date
     left join accepted
         on source_days.source_name = accepted.source_name
-        and source_days.loaded_date = accepted.loaded_date
+            and source_days.loaded_date = accepted.loaded_date
     left join quarantined
         on source_days.source_name = quarantined.source_name
-        and source_days.loaded_date = quarantined.loaded_date
+            and source_days.loaded_date = quarantined.loaded_date
 )
 
 select * from final

@@ -6,31 +6,32 @@
 
 with
 {% for source_name, spec in landing_sources.items() %}
-{{ source_name }}_rejected as (
-    select
-        '{{ source_name }}' as source_name,
-        _quarantine_reason as quarantine_reason,
-        _record,
-        _file_path,
-        _file_hash,
-        _line_number,
-        _delivery_date,
-        _loaded_at
-    from {{ ref(spec.base_model) }}
-    where _quarantine_reason is not null
-),
+    {{ source_name }}_rejected as (
+        select
+            '{{ source_name }}' as source_name,
+            _quarantine_reason as quarantine_reason,
+            _record,
+            _file_path,
+            _file_hash,
+            _line_number,
+            _delivery_date,
+            _loaded_at
+        from {{ ref(spec.base_model) }}
+        where _quarantine_reason is not null
+    ),
 {% endfor %}
 
 rejected as (
     {% for source_name in landing_sources %}
-    select * from {{ source_name }}_rejected
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ source_name }}_rejected
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
 final as (
     select
-        {{ sha256_hex("concat_ws('|', source_name, _file_hash, cast(_line_number as " ~ api.Column.translate_type('string') ~ "))") }} as quarantined_record_id,
+        {{ sha256_hex("concat_ws('|', source_name, _file_hash, cast(_line_number as " ~ api.Column.translate_type('string') ~ "))") }}
+            as quarantined_record_id,
         *
     from rejected
 )

@@ -32,7 +32,7 @@ final as (
         channel,
         platform,
         campaign,
-        cost,
+        cost_amount,
         currency,
         _file_path,
         _line_number,

@@ -33,7 +33,7 @@ final as (
         http_status = 410 as is_expired_link,
         location_click_id is not null and location_click_id <> click_id as has_mismatched_location,
         -- late data: the click's day is before the day its log file was delivered
-        {{ dbt.datediff('cast(requested_at as date)', '_delivery_date', 'day') }} as delivery_lag_days,
+        {{ dbt.datediff('cast(requested_at as date)', '_delivery_date', 'day') }} as delivery_lag_days,  -- noqa: LT05
         _file_path,
         _line_number,
         _loaded_at

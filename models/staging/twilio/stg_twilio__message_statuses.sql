@@ -11,7 +11,7 @@ callbacks_ranked as (
         *,
         row_number() over (
             partition by message_sid
-            order by status_rank desc, received_at desc, status_callback_id
+            order by status_rank desc, received_at desc, status_callback_id asc
         ) as furthest_rank,
         min(case when message_status = 'sent' then received_at end)
             over (partition by message_sid) as first_sent_at,

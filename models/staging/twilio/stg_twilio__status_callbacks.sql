@@ -1,6 +1,8 @@
 -- One row per distinct status callback: a message x status (x error code). Twilio
 -- retries a callback it thinks was not received; the retries collapse to the
 -- first received.
+{%- set error_code_text = "coalesce(cast(error_code as " ~ api.Column.translate_type('string') ~ "), '')" %}
+
 with callbacks as (
     select * from {{ ref('base_twilio__status_callbacks') }}
     where _quarantine_reason is null
@@ -8,7 +10,7 @@ with callbacks as (
 
 callbacks_keyed as (
     select
-        {{ sha256_hex("concat_ws('|', message_sid, message_status, coalesce(cast(error_code as " ~ api.Column.translate_type('string') ~ "), ''))") }} as status_callback_id,
+        {{ sha256_hex("concat_ws('|', message_sid, message_status, " ~ error_code_text ~ ")") }} as status_callback_id,
         *
     from callbacks
 ),

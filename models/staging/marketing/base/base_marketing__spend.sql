@@ -16,7 +16,7 @@ parsed as (
         lower({{ json_text('record_json', '$.platform') }}) as platform,
         {{ json_text('record_json', '$.campaign') }} as campaign,
         {{ json_text('record_json', '$.cost') }} as cost_text,
-        {{ try_cast(json_text('record_json', '$.cost'), 'decimal(18, 4)') }} as cost,
+        {{ try_cast(json_text('record_json', '$.cost'), 'decimal(18, 4)') }} as cost_amount,
         upper({{ json_text('record_json', '$.currency') }}) as currency,
         {{ raw_metadata_columns() }}
     from records
@@ -31,8 +31,8 @@ checked as (
             when spend_date is null then 'invalid_date'
             when channel is null then 'missing_channel'
             when cost_text is null then 'missing_cost'
-            when cost is null then 'invalid_cost'
-            when cost < 0 then 'negative_cost'
+            when cost_amount is null then 'invalid_cost'
+            when cost_amount < 0 then 'negative_cost'
             when currency is null then 'missing_currency'
             when length(currency) <> 3 then 'invalid_currency'
         end as _quarantine_reason
