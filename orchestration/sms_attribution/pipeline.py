@@ -26,11 +26,14 @@ def ensure_landing_zone(landing: Path, scale: str, seed: int) -> bool:
     True when it generated one."""
     if landing.is_dir() and any(landing.iterdir()):
         return False
-    from .generator import generate_scale
+    from .generator import SCALES, generate
 
+    if scale not in SCALES:
+        raise SystemExit(f"unknown SAMPLE_SCALE {scale!r}: one of {', '.join(SCALES)}")
+    # ending yesterday, so the freshly loaded data is what a nightly run would see
     end = datetime.now(UTC).date() - timedelta(days=1)
     print(f"LANDING_DIR {landing} is empty: generating the '{scale}' sample (seed {seed}, ending {end})")
-    generate_scale(scale, out_dir=landing, truth_dir=settings.truth_dir(), seed=seed, end_date=end)
+    generate(landing, settings.truth_dir(), seed=seed, end_date=end, **SCALES[scale])
     return True
 
 
