@@ -83,9 +83,9 @@ def summary(warehouse: Path) -> str:
         )
         built = conn.execute(
             """
-            select table_schema, count(*), sum(estimated_size)
+            select schema_name, count(*), sum(estimated_size)
             from duckdb_tables()
-            where table_schema not in ('raw', 'main')
+            where schema_name not in ('raw', 'main')
             group by 1 order by 1
             """
         ).fetchall()
