@@ -16,7 +16,11 @@ parsed as (
         {{ json_text('record_json', '$.request_id') }} as request_id,
         {{ json_text('record_json', '$.short_code') }} as short_code,
         {{ json_text('record_json', '$.requested_at') }} as requested_at_text,
-        {{ parse_iso8601_timestamp(json_text('record_json', '$.requested_at')) }} as requested_at,
+        -- ISO 8601 normally; some log shippers write the access-log format instead
+        coalesce(
+            {{ parse_iso8601_timestamp(json_text('record_json', '$.requested_at')) }},
+            {{ parse_clf_timestamp(json_text('record_json', '$.requested_at')) }}
+        ) as requested_at,
         upper({{ json_text('record_json', '$.method') }}) as http_method,
         {{ try_cast(json_text('record_json', '$.status'), api.Column.translate_type('integer')) }} as http_status,
         {{ json_text('record_json', '$.ip') }} as ip_address,
