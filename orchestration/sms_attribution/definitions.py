@@ -43,7 +43,7 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from . import settings
-from .loading import load_source
+from .loading import LOADER_SETTINGS, load_source
 from .sources import MANIFEST_TABLE, RAW_SCHEMA, SOURCES
 
 settings.export_env()
@@ -127,7 +127,7 @@ def load_landing_zone(context: AssetExecutionContext) -> Iterator[Any]:
         if key not in selected:
             continue
         # a short-lived connection per source: DuckDB allows one writer process
-        with duckdb.connect(str(warehouse)) as conn:
+        with duckdb.connect(str(warehouse), config=LOADER_SETTINGS) as conn:
             result = load_source(conn, landing, source, load_id)
         context.log.info(
             f"{source.name}: {result.files_loaded} files loaded ({result.rows_landed} rows), "
