@@ -32,6 +32,9 @@ python -m sms_attribution.loading
 step "dbt build on DuckDB"
 dbt build --target duckdb
 
+step "dbt source freshness"
+dbt source freshness --target duckdb
+
 step "publish raw to Spark, dbt build on Spark"
 python -m sms_attribution.spark_raw
 dbt build --target spark --target-path target/spark
