@@ -17,7 +17,7 @@ redemptions_ranked as (
         *,
         row_number() over (
             partition by redemption_id
-            order by _delivery_date, _file_path, _line_number
+            order by _delivery_date nulls last, _file_path, _line_number
         ) as export_rank
     from redemptions_keyed
 ),

@@ -11,7 +11,7 @@ links_ranked as (
         *,
         row_number() over (
             partition by short_code
-            order by _delivery_date, _file_path, _line_number
+            order by _delivery_date nulls last, _file_path, _line_number
         ) as registration_rank
     from links
 ),

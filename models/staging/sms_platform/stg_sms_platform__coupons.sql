@@ -1,5 +1,7 @@
 -- One row per unique coupon code: the subscriber and campaign it was issued to.
--- A code issued twice keeps its first issue.
+-- Codes are immutable once issued, so a code exported again keeps its first
+-- landed record (a file outside a delivery-day folder counts as landed last, on
+-- both engines: Spark would sort a null day first).
 with coupons as (
     select * from {{ ref('base_sms_platform__coupons') }}
     where _quarantine_reason is null
@@ -10,7 +12,7 @@ coupons_ranked as (
         *,
         row_number() over (
             partition by coupon_code
-            order by issued_at, _delivery_date, _file_path, _line_number
+            order by _delivery_date nulls last, _file_path, _line_number
         ) as issue_rank
     from coupons
 ),

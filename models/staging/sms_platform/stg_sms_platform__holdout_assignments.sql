@@ -11,7 +11,7 @@ assignments_ranked as (
         *,
         row_number() over (
             partition by campaign_id, subscriber_id
-            order by _delivery_date, _file_path, _line_number
+            order by _delivery_date nulls last, _file_path, _line_number
         ) as assignment_rank
     from assignments
 ),

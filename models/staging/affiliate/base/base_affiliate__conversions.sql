@@ -35,7 +35,8 @@ checked as (
             when transaction_id is null then 'missing_transaction_id'
             when payout_text is not null and payout is null then 'invalid_payout'
             when revenue_text is not null and revenue is null then 'invalid_revenue'
-            when currency is not null and length(currency) <> 3 then 'invalid_currency'
+            when currency is not null
+                and (length(currency) <> 3 or {{ regexp_replace_all('currency', '[A-Z]', '') }} <> '') then 'invalid_currency'
             when converted_at_text is null then 'missing_conversion_unix_timestamp'
             when converted_at is null then 'invalid_conversion_unix_timestamp'
         end as _quarantine_reason

@@ -28,10 +28,9 @@ checked as (
             when rate_date_text is null then 'missing_date'
             when rate_date is null then 'invalid_date'
             when currency is null then 'missing_currency'
-            when length(currency) <> 3 then 'invalid_currency'
+            when length(currency) <> 3 or {{ regexp_replace_all('currency', '[A-Z]', '') }} <> '' then 'invalid_currency'
             when rate_text is null then 'missing_rate_to_usd'
-            when rate_to_usd is null then 'invalid_rate_to_usd'
-            when rate_to_usd <= 0 then 'non_positive_rate_to_usd'
+            when rate_to_usd is null or rate_to_usd <= 0 then 'invalid_rate_to_usd'
         end as _quarantine_reason
     from parsed
 )

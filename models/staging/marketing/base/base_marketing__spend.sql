@@ -31,10 +31,10 @@ checked as (
             when spend_date is null then 'invalid_date'
             when channel is null then 'missing_channel'
             when cost_text is null then 'missing_cost'
-            when cost_amount is null then 'invalid_cost'
-            when cost_amount < 0 then 'negative_cost'
+            -- a negative line (a credit) is held for review, not netted into spend silently
+            when cost_amount is null or cost_amount < 0 then 'invalid_cost'
             when currency is null then 'missing_currency'
-            when length(currency) <> 3 then 'invalid_currency'
+            when length(currency) <> 3 or {{ regexp_replace_all('currency', '[A-Z]', '') }} <> '' then 'invalid_currency'
         end as _quarantine_reason
     from parsed
 )

@@ -34,7 +34,7 @@ checked as (
             when amount_text is null then 'missing_amount'
             when amount is null then 'invalid_amount'
             when currency is null then 'missing_currency'
-            when length(currency) <> 3 then 'invalid_currency'
+            when length(currency) <> 3 or {{ regexp_replace_all('currency', '[A-Z]', '') }} <> '' then 'invalid_currency'
             when redeemed_at_text is null then 'missing_redeemed_at'
             when redeemed_at is null then 'invalid_redeemed_at'
         end as _quarantine_reason

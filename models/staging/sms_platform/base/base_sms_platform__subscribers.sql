@@ -1,6 +1,7 @@
 -- One row per landed subscriber-export record, parsed and checked. The platform
 -- exports new and changed subscribers each day; phones arrive in several shapes
--- (normalised to E.164 here), emails padded and mixed-case.
+-- (normalised to E.164 here), emails padded and mixed-case, and the time zone must
+-- be one the engine knows (an unknown zone is quarantined, not defaulted to UTC).
 with source as (
     select * from {{ source('sms_platform', 'subscribers') }}
 ),
@@ -39,9 +40,13 @@ checked as (
             when opted_in_at_text is null then 'missing_opted_in_at'
             when opted_in_at is null then 'invalid_opted_in_at'
             when opted_out_at_text is not null and opted_out_at is null then 'invalid_opted_out_at'
-            -- IANA names are Area/Location (or UTC); anything else cannot localise a send time
+            -- IANA Area/Location (or UTC) that the engine knows: an unknown zone would
+            -- fail every mart that localises a time
             when timezone is not null
-                and not (timezone like '%/%' or timezone = 'UTC') then 'invalid_timezone'
+                and not (
+                    (timezone like '%/%' or timezone = 'UTC')
+                    and {{ is_known_timezone('timezone') }}
+                ) then 'invalid_timezone'
         end as _quarantine_reason
     from parsed
 )
