@@ -44,6 +44,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from . import settings
 from .loading import LOADER_SETTINGS, load_source
+from .scoring.assets import build_click_bot_scores_asset
 from .sources import MANIFEST_TABLE, RAW_SCHEMA, SOURCES
 
 settings.export_env()
@@ -188,6 +189,15 @@ def sms_attribution_dbt(context: AssetExecutionContext, dbt: DbtCliResource) -> 
     yield from dbt.cli(["build"], context=context).stream()
 
 
+# bot scoring: staged clicks -> scoring/click_bot_scores -> the dbt models reading it.
+# Dagster then runs the dbt multi-asset in several steps around the Python asset. dbt's
+# default (eager) indirect selection would run a test in the first step whose model is
+# only built in a later one (a relationships test to a seed, say): `buildable` runs a
+# test in the step that builds its model, once its other parents exist.
+click_bot_scores = build_click_bot_scores_asset(sms_attribution_dbt, INTERNAL_FRESHNESS)
+os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
+
+
 nightly_job = define_asset_job(
     name="nightly",
     selection=AssetSelection.all(),
@@ -204,7 +214,7 @@ nightly_schedule = ScheduleDefinition(
 
 
 defs = Definitions(
-    assets=[load_landing_zone, sms_attribution_dbt],
+    assets=[load_landing_zone, sms_attribution_dbt, click_bot_scores],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=settings.executable("dbt"))},

@@ -26,6 +26,9 @@ from .sources import MANIFEST_TABLE, RAW_SCHEMA, SOURCES
 log = logging.getLogger(__name__)
 
 RAW_TABLES = [s.raw_table for s in SOURCES] + [MANIFEST_TABLE]
+# Tables the Python assets write (schema, table), published too when DuckDB has them:
+# dbt reads them as sources on both engines.
+ASSET_TABLES = [("scoring", "click_bot_scores")]
 
 
 def spark_session(spark_data_dir: Path):
@@ -52,33 +55,37 @@ def spark_session(spark_data_dir: Path):
 
 
 def publish_raw_to_spark(duckdb_file: Path, spark_data_dir: Path) -> dict[str, int]:
-    """Replace Spark's raw tables with the DuckDB ones; returns rows per table."""
+    """Replace Spark's raw tables (and the asset tables DuckDB has, ASSET_TABLES) with
+    the DuckDB ones; returns rows per schema.table."""
     export_dir = Path(tempfile.mkdtemp(prefix="raw_parquet_", dir=spark_data_dir.parent if spark_data_dir.parent.exists() else None))
     counts: dict[str, int] = {}
     try:
         with duckdb.connect(str(duckdb_file), read_only=True) as conn:
-            for table in RAW_TABLES:
-                target = export_dir / f"{table}.parquet"
+            present = set(conn.execute("select schema_name, table_name from duckdb_tables()").fetchall())
+            tables = [(RAW_SCHEMA, t) for t in RAW_TABLES] + [t for t in ASSET_TABLES if t in present]
+            for schema, table in tables:
+                target = export_dir / f"{schema}.{table}.parquet"
                 conn.execute(
-                    f"copy {RAW_SCHEMA}.{table} to '{target}' (format parquet)"
+                    f"copy {schema}.{table} to '{target}' (format parquet)"
                 )
-                counts[table] = conn.execute(
-                    f"select count(*) from {RAW_SCHEMA}.{table}"
+                counts[f"{schema}.{table}"] = conn.execute(
+                    f"select count(*) from {schema}.{table}"
                 ).fetchone()[0]
         spark = spark_session(spark_data_dir)
         try:
-            spark.sql(f"create database if not exists {RAW_SCHEMA}")
-            for table in RAW_TABLES:
-                frame = spark.read.parquet(str(export_dir / f"{table}.parquet"))
+            for schema in sorted({schema for schema, _ in tables}):
+                spark.sql(f"create database if not exists {schema}")
+            for schema, table in tables:
+                frame = spark.read.parquet(str(export_dir / f"{schema}.{table}.parquet"))
                 # DuckDB writes timestamps without a zone; they are UTC, and the
                 # session zone is UTC, so a cast keeps the instant.
                 for name, dtype in frame.dtypes:
                     if dtype == "timestamp_ntz":
                         frame = frame.withColumn(name, frame[name].cast("timestamp"))
                 frame.write.mode("overwrite").format("parquet").saveAsTable(
-                    f"{RAW_SCHEMA}.{table}"
+                    f"{schema}.{table}"
                 )
-                log.info("published raw.%s to Spark (%d rows)", table, counts[table])
+                log.info("published %s.%s to Spark (%d rows)", schema, table, counts[f"{schema}.{table}"])
         finally:
             spark.stop()
     finally:
@@ -97,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
         args.spark_data_dir or settings.spark_data_dir(),
     )
     for table, rows in counts.items():
-        print(f"raw.{table}: {rows} rows")
+        print(f"{table}: {rows} rows")
 
 
 if __name__ == "__main__":
