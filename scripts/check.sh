@@ -29,8 +29,18 @@ python -m sms_attribution.generator --scale tiny --out "$LANDING_DIR" --truth-di
 step "load it into DuckDB"
 python -m sms_attribution.loading
 
-step "dbt build on DuckDB"
-dbt build --target duckdb
+# The same order as the nightly Dagster job: staging (with the seeds), the bot-scoring
+# Python asset over the staged clicks, then every model downstream of the scores.
+# `buildable` runs each test in the step that builds the last of its parents (a
+# relationships test from an intermediate model to a staging one runs in step two).
+step "dbt build on DuckDB: seeds and staging"
+dbt build --target duckdb --select "resource_type:seed path:models/staging" --indirect-selection buildable
+
+step "score the staged clicks (the scoring/click_bot_scores asset)"
+python -m sms_attribution.scoring
+
+step "dbt build on DuckDB: everything downstream"
+dbt build --target duckdb --exclude "resource_type:seed path:models/staging" --indirect-selection buildable
 
 step "dbt source freshness"
 dbt source freshness --target duckdb

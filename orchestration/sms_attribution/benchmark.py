@@ -2,7 +2,8 @@
 
     python -m sms_attribution.benchmark --scale large [--work-dir data/bench]
 
-Runs each stage as its own process (generate, load, dbt build on DuckDB) and reads
+Runs each stage as its own process (generate, load, dbt build of seeds and staging,
+bot scoring, dbt build of everything downstream) and reads
 that process's peak resident memory from the kernel (wait4's ru_maxrss), so each
 figure is the stage's own. Prints a Markdown table for the README.
 """
@@ -20,6 +21,9 @@ from pathlib import Path
 import duckdb
 
 from . import settings
+from .scoring.benchmark import evaluate
+
+STAGING_SELECTION = ["resource_type:seed", "path:models/staging"]
 
 
 def run_stage(name: str, command: list[str], env: dict[str, str]) -> tuple[str, float, float]:
@@ -60,10 +64,17 @@ def main(argv: list[str] | None = None) -> None:
                                "--seed", str(args.seed), "--out", env["LANDING_DIR"],
                                "--truth-dir", env["TRUTH_DIR"]], env),
         run_stage("load", [python, "-m", "sms_attribution.loading"], env),
-        run_stage("dbt build (DuckDB)", [dbt, "build", "--target", "duckdb",
-                                         "--target-path", str(work / "target")], env),
+        # the nightly job's order: seeds and staging, bot scoring, everything downstream
+        run_stage("dbt build: seeds, staging (DuckDB)",
+                  [dbt, "build", "--target", "duckdb", "--select", *STAGING_SELECTION, "--indirect-selection", "buildable",
+                   "--target-path", str(work / "target")], env),
+        run_stage("bot scoring (Python asset)", [python, "-m", "sms_attribution.scoring"], env),
+        run_stage("dbt build: intermediate, core, reporting (DuckDB)",
+                  [dbt, "build", "--target", "duckdb", "--exclude", *STAGING_SELECTION, "--indirect-selection", "buildable",
+                   "--target-path", str(work / "target")], env),
     ]
-    with duckdb.connect(env["DUCKDB_PATH"], read_only=True) as conn:
+    with duckdb.connect(env["DUCKDB_PATH"]) as conn:
+        bots = evaluate(conn, work / "truth" / "clicks.csv")
         landed = conn.execute(
             "select source_name, sum(rows_landed) from reporting.rpt_data_quality group by 1 order by 2 desc"
         ).fetchall()
@@ -77,6 +88,10 @@ def main(argv: list[str] | None = None) -> None:
     print("\n| stage | wall time | peak RSS |\n|---|---:|---:|")
     for name, elapsed, peak in stages:
         print(f"| {name} | {elapsed:,.0f} s | {peak:.2f} GiB |")
+    print(f"\nbot scoring against the generator's truth ({bots.clicks:,} clicks, {bots.bots:,} bots): "
+          f"precision {bots.precision:.4f}, recall {bots.recall:.4f}, "
+          f"false-positive rate {bots.false_positive_rate:.4%} "
+          f"(TP {bots.true_positives:,}, FP {bots.false_positives:,}, FN {bots.false_negatives:,})")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from conftest import FIXTURE_LANDING, count_records_in_files, run_dbt, table_fingerprints
+from conftest import FIXTURE_LANDING, build_warehouse, count_records_in_files, table_fingerprints
 from sms_attribution.loading import load_all
 from sms_attribution.sources import SOURCES
 
@@ -17,7 +17,7 @@ def built(tmp_path_factory):
     work = tmp_path_factory.mktemp("staging")
     warehouse = work / "warehouse.duckdb"
     load_all(warehouse, FIXTURE_LANDING)
-    run_dbt(["build"], warehouse, work / "target")
+    build_warehouse(warehouse, work / "target")
     return work, warehouse
 
 
@@ -92,5 +92,5 @@ def test_loading_the_same_landing_zone_again_changes_no_raw_or_staging_table(bui
     assert any(count > 0 for count, _ in before.values())
     results = load_all(warehouse, FIXTURE_LANDING)
     assert sum(r.rows_landed for r in results) == 0
-    run_dbt(["build"], warehouse, work / "target")
+    build_warehouse(warehouse, work / "target")
     assert table_fingerprints(warehouse, ("raw", "staging")) == before
