@@ -26,8 +26,8 @@ message_statuses as (
     select * from {{ ref('stg_twilio__message_statuses') }}
 ),
 
-fx_rates as (
-    select * from {{ ref('stg_finance__fx_rates') }}
+fx_rate_periods as (
+    select * from {{ ref('int_fx_rate_periods') }}
 ),
 
 identifiers_resolved as (
@@ -75,19 +75,19 @@ sends_joined as (
             and sends.subscriber_id = persons_by_subscriber.identifier_value
 ),
 
-rates_ranked as (
+send_rates as (
     select
         sends_joined.send_id,
-        fx_rates.rate_to_usd,
-        row_number() over (
-            partition by sends_joined.send_id
-            order by fx_rates.rate_date desc
-        ) as rate_rank
+        fx_rate_periods.rate_to_usd
     from sends_joined
-    inner join fx_rates
+    inner join fx_rate_periods
         on
-            sends_joined.price_currency = fx_rates.currency
-            and fx_rates.rate_date <= cast(coalesce(sends_joined.sent_at, sends_joined.queued_at) as date)
+            sends_joined.price_currency = fx_rate_periods.currency
+            and cast(coalesce(sends_joined.sent_at, sends_joined.queued_at) as date) >= fx_rate_periods.valid_from
+            and (
+                fx_rate_periods.valid_until is null
+                or cast(coalesce(sends_joined.sent_at, sends_joined.queued_at) as date) < fx_rate_periods.valid_until
+            )
     where sends_joined.price_currency <> 'USD'
 ),
 
@@ -97,16 +97,14 @@ sends_costed as (
         cast(
             sends_joined.price * case
                 when sends_joined.price_currency = 'USD' then 1
-                else rates_ranked.rate_to_usd
+                else send_rates.rate_to_usd
             end
             as decimal(18, 4)
         ) as cost_usd,
         {{ utc_to_local_timestamp('sends_joined.queued_at', 'sends_joined.subscriber_timezone') }} as queued_at_local
     from sends_joined
-    left join rates_ranked
-        on
-            sends_joined.send_id = rates_ranked.send_id
-            and rates_ranked.rate_rank = 1
+    left join send_rates
+        on sends_joined.send_id = send_rates.send_id
 ),
 
 final as (

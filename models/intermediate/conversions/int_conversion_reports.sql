@@ -55,8 +55,8 @@ deals as (
     select * from {{ ref('stg_hubspot__deals') }}
 ),
 
-fx_rates as (
-    select * from {{ ref('stg_finance__fx_rates') }}
+fx_rate_periods as (
+    select * from {{ ref('int_fx_rate_periods') }}
 ),
 
 orders_by_affiliate_click as (
@@ -290,27 +290,21 @@ reports_unioned as (
     select * from reports_from_hubspot_deals
 ),
 
-reports_with_rates as (
+report_rates as (
     select
         reports_unioned.source_system,
         reports_unioned.report_key,
-        fx_rates.rate_to_usd,
-        row_number() over (
-            partition by reports_unioned.source_system, reports_unioned.report_key
-            order by fx_rates.rate_date desc
-        ) as rate_rank
+        fx_rate_periods.rate_to_usd
     from reports_unioned
-    inner join fx_rates
+    inner join fx_rate_periods
         on
-            reports_unioned.currency = fx_rates.currency
-            and fx_rates.rate_date <= cast(reports_unioned.converted_at as date)
-            and fx_rates.rate_to_usd is not null
+            reports_unioned.currency = fx_rate_periods.currency
+            and cast(reports_unioned.converted_at as date) >= fx_rate_periods.valid_from
+            and (
+                fx_rate_periods.valid_until is null
+                or cast(reports_unioned.converted_at as date) < fx_rate_periods.valid_until
+            )
     where reports_unioned.source_system <> 'shopify'
-),
-
-report_rates as (
-    select * from reports_with_rates
-    where rate_rank = 1
 ),
 
 final as (

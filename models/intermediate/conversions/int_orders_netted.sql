@@ -4,7 +4,7 @@
 --   webhooks, each counted once); a cancelled order nets to zero whatever its
 --   refunds say (Shopify sends the cancellation and its refund separately, and the
 --   refund may be late or missing).
--- * USD through finance's fx_rates: the rate of the order's UTC day, else the
+-- * USD through int_fx_rate_periods: the rate of the order's UTC day, else the
 --   latest earlier one. A currency with no rate on or before that day (an unknown
 --   code) keeps the order, with revenue_usd null and is_unknown_currency true.
 {%- set decimal_type = 'decimal(18,4)' %}
@@ -21,8 +21,8 @@ cancellations as (
     select * from {{ ref('stg_shopify__order_cancellations') }}
 ),
 
-fx_rates as (
-    select * from {{ ref('stg_finance__fx_rates') }}
+fx_rate_periods as (
+    select * from {{ ref('int_fx_rate_periods') }}
 ),
 
 refunds_per_order as (
@@ -43,30 +43,20 @@ cancellations_per_order as (
     group by 1
 ),
 
-orders_with_rates as (
-    select
-        orders.order_id,
-        fx_rates.rate_date,
-        fx_rates.rate_to_usd,
-        row_number() over (
-            partition by orders.order_id
-            order by fx_rates.rate_date desc
-        ) as rate_rank
-    from orders
-    inner join fx_rates
-        on
-            orders.currency = fx_rates.currency
-            and fx_rates.rate_date <= cast(orders.processed_at as date)
-            and fx_rates.rate_to_usd is not null
-),
-
 order_rates as (
     select
-        order_id,
-        rate_date,
-        rate_to_usd
-    from orders_with_rates
-    where rate_rank = 1
+        orders.order_id,
+        fx_rate_periods.valid_from as rate_date,
+        fx_rate_periods.rate_to_usd
+    from orders
+    inner join fx_rate_periods
+        on
+            orders.currency = fx_rate_periods.currency
+            and cast(orders.processed_at as date) >= fx_rate_periods.valid_from
+            and (
+                fx_rate_periods.valid_until is null
+                or cast(orders.processed_at as date) < fx_rate_periods.valid_until
+            )
 ),
 
 orders_netted as (
