@@ -91,6 +91,15 @@ def summary(warehouse: Path) -> str:
         ).fetchall()
         lines.append("")
         lines.append("built: " + ", ".join(f"{schema} ({n} tables, ~{rows:,} rows)" for schema, n, rows in built))
+        has_scores = conn.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'scoring' and table_name = 'click_bot_scores'"
+        ).fetchone()[0]
+        if has_scores:
+            clicks, bots = conn.execute(
+                "select count(*), count(*) filter (where is_bot) from scoring.click_bot_scores"
+            ).fetchone()
+            lines.append(f"bot scoring: {clicks:,} clicks scored, {bots:,} bots ({bots / clicks:.1%})"
+                         if clicks else "bot scoring: no clicks")
         reasons = conn.execute(
             """
             select quarantine_reason, count(*) from staging.stg_quarantined_records
