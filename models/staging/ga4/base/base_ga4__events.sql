@@ -5,6 +5,27 @@
 -- UTC, so it is kept as GA4 wrote it rather than derived from the timestamp. An
 -- event without user_pseudo_id (consent mode's cookieless pings) is accepted: it is
 -- a real event, only not joinable to a browser.
+{%- set record_paths = [
+    '$.event_date',
+    '$.event_timestamp',
+    '$.event_name',
+    '$.user_pseudo_id',
+    '$.user_id',
+    '$.device.category',
+    '$.device.operating_system',
+    '$.device.web_info.browser',
+    '$.geo.country',
+    '$.geo.region',
+    '$.geo.city',
+    '$.collected_traffic_source.manual_source',
+    '$.collected_traffic_source.manual_medium',
+    '$.collected_traffic_source.manual_campaign_name',
+    '$.collected_traffic_source.manual_content',
+    '$.collected_traffic_source.gclid',
+    '$.ecommerce.transaction_id',
+    '$.ecommerce.purchase_revenue',
+    '$.ecommerce.currency',
+] %}
 {%- set event_date_iso = "concat(substring(event_date_text, 1, 4), '-', "
     ~ "substring(event_date_text, 5, 2), '-', substring(event_date_text, 7, 2))" %}
 
@@ -17,47 +38,55 @@ records as (
     from source
 ),
 
+-- the record's scalar fields and its event_params, each read in one pass rather
+-- than one parse of the record per field
+records_read as (
+    select
+        *,
+        {{ json_texts('record_json', record_paths) }} as texts,
+        {{ json_key_value_list('record_json', '$.event_params', ['string_value', 'int_value']) }} as event_params
+    from records
+),
+
 parsed as (
     select
-        {{ json_text('record_json', '$.event_date') }} as event_date_text,
-        {{ json_text('record_json', '$.event_timestamp') }} as event_timestamp_text,
-        {{ timestamp_from_epoch(json_text('record_json', '$.event_timestamp'), 'micros') }} as event_at,
-        {{ json_text('record_json', '$.event_name') }} as event_name,
-        {{ json_text('record_json', '$.user_pseudo_id') }} as user_pseudo_id,
-        {{ json_text('record_json', '$.user_id') }} as user_id,
-        {{ json_array_find('record_json', '$.event_params', '$.key', 'page_location', '$.value.string_value') }} as page_location,
-        {{ json_array_find('record_json', '$.event_params', '$.key', 'page_referrer', '$.value.string_value') }} as page_referrer,
-        {{ json_array_find('record_json', '$.event_params', '$.key', 'ga_session_id', '$.value.int_value') }} as ga_session_id_text,
-        {{ json_array_find('record_json', '$.event_params', '$.key', 'ga_session_number', '$.value.int_value') }} as ga_session_number_text,
-        {{ json_array_find(
-            'record_json', '$.event_params', '$.key', 'engagement_time_msec', '$.value.int_value'
-        ) }} as engagement_time_msec_text,
+        {{ json_text_at('texts', record_paths, '$.event_date') }} as event_date_text,
+        {{ json_text_at('texts', record_paths, '$.event_timestamp') }} as event_timestamp_text,
+        {{ timestamp_from_epoch(json_text_at('texts', record_paths, '$.event_timestamp'), 'micros') }} as event_at,
+        {{ json_text_at('texts', record_paths, '$.event_name') }} as event_name,
+        {{ json_text_at('texts', record_paths, '$.user_pseudo_id') }} as user_pseudo_id,
+        {{ json_text_at('texts', record_paths, '$.user_id') }} as user_id,
+        {{ key_value_lookup('event_params', 'page_location', 'string_value') }} as page_location,
+        {{ key_value_lookup('event_params', 'page_referrer', 'string_value') }} as page_referrer,
+        {{ key_value_lookup('event_params', 'ga_session_id', 'int_value') }} as ga_session_id_text,
+        {{ key_value_lookup('event_params', 'ga_session_number', 'int_value') }} as ga_session_number_text,
+        {{ key_value_lookup('event_params', 'engagement_time_msec', 'int_value') }} as engagement_time_msec_text,
         -- documented as a string '1', but some exports carry it as int_value 1
         coalesce(
-            {{ json_array_find('record_json', '$.event_params', '$.key', 'session_engaged', '$.value.string_value') }},
-            {{ json_array_find('record_json', '$.event_params', '$.key', 'session_engaged', '$.value.int_value') }}
+            {{ key_value_lookup('event_params', 'session_engaged', 'string_value') }},
+            {{ key_value_lookup('event_params', 'session_engaged', 'int_value') }}
         ) as session_engaged_text,
-        lower({{ json_text('record_json', '$.device.category') }}) as device_category,
-        {{ json_text('record_json', '$.device.operating_system') }} as device_operating_system,
-        {{ json_text('record_json', '$.device.web_info.browser') }} as device_browser,
-        {{ json_text('record_json', '$.geo.country') }} as geo_country,
-        {{ json_text('record_json', '$.geo.region') }} as geo_region,
-        {{ json_text('record_json', '$.geo.city') }} as geo_city,
-        {{ normalize_utm(json_text('record_json', '$.collected_traffic_source.manual_source')) }} as manual_source,
-        {{ normalize_utm(json_text('record_json', '$.collected_traffic_source.manual_medium')) }} as manual_medium,
-        {{ normalize_utm(json_text('record_json', '$.collected_traffic_source.manual_campaign_name')) }} as manual_campaign,
-        {{ normalize_utm(json_text('record_json', '$.collected_traffic_source.manual_content')) }} as manual_content,
-        {{ json_text('record_json', '$.collected_traffic_source.gclid') }} as collected_gclid,
+        lower({{ json_text_at('texts', record_paths, '$.device.category') }}) as device_category,
+        {{ json_text_at('texts', record_paths, '$.device.operating_system') }} as device_operating_system,
+        {{ json_text_at('texts', record_paths, '$.device.web_info.browser') }} as device_browser,
+        {{ json_text_at('texts', record_paths, '$.geo.country') }} as geo_country,
+        {{ json_text_at('texts', record_paths, '$.geo.region') }} as geo_region,
+        {{ json_text_at('texts', record_paths, '$.geo.city') }} as geo_city,
+        {{ normalize_utm(json_text_at('texts', record_paths, '$.collected_traffic_source.manual_source')) }} as manual_source,
+        {{ normalize_utm(json_text_at('texts', record_paths, '$.collected_traffic_source.manual_medium')) }} as manual_medium,
+        {{ normalize_utm(json_text_at('texts', record_paths, '$.collected_traffic_source.manual_campaign_name')) }} as manual_campaign,
+        {{ normalize_utm(json_text_at('texts', record_paths, '$.collected_traffic_source.manual_content')) }} as manual_content,
+        {{ json_text_at('texts', record_paths, '$.collected_traffic_source.gclid') }} as collected_gclid,
         -- GA4 writes '(not set)' where a purchase was sent without a transaction id
-        nullif({{ json_text('record_json', '$.ecommerce.transaction_id') }}, '(not set)') as transaction_id,
-        {{ json_text('record_json', '$.ecommerce.purchase_revenue') }} as purchase_revenue_text,
-        {{ try_cast(json_text('record_json', '$.ecommerce.purchase_revenue'), 'decimal(18, 4)') }} as purchase_revenue,
+        nullif({{ json_text_at('texts', record_paths, '$.ecommerce.transaction_id') }}, '(not set)') as transaction_id,
+        {{ json_text_at('texts', record_paths, '$.ecommerce.purchase_revenue') }} as purchase_revenue_text,
+        {{ try_cast(json_text_at('texts', record_paths, '$.ecommerce.purchase_revenue'), 'decimal(18, 4)') }} as purchase_revenue,
         upper(coalesce(
-            {{ json_text('record_json', '$.ecommerce.currency') }},
-            {{ json_array_find('record_json', '$.event_params', '$.key', 'currency', '$.value.string_value') }}
+            {{ json_text_at('texts', record_paths, '$.ecommerce.currency') }},
+            {{ key_value_lookup('event_params', 'currency', 'string_value') }}
         )) as currency,
         {{ raw_metadata_columns() }}
-    from records
+    from records_read
 ),
 
 page_location_parsed as (
