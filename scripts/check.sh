@@ -31,8 +31,9 @@ python -m sms_attribution.loading
 
 # The same order as the nightly Dagster job: staging (with the seeds), the bot-scoring
 # Python asset over the staged clicks, then every model downstream of the scores.
-# `buildable` runs each test in the step that builds the last of its parents (a
-# relationships test from an intermediate model to a staging one runs in step two).
+# The selection and indirect-selection mode are settings.STAGING_SELECTION and
+# settings.INDIRECT_SELECTION (orchestration/sms_attribution/settings.py), which the
+# tests and the benchmark use too; keep the two in step.
 step "dbt build on DuckDB: seeds and staging"
 dbt build --target duckdb --select "resource_type:seed path:models/staging" --indirect-selection buildable
 

@@ -23,8 +23,6 @@ import duckdb
 from . import settings
 from .scoring.benchmark import evaluate
 
-STAGING_SELECTION = ["resource_type:seed", "path:models/staging"]
-
 
 def run_stage(name: str, command: list[str], env: dict[str, str]) -> tuple[str, float, float]:
     print(f"==> {name}: {' '.join(command)}", flush=True)
@@ -66,11 +64,11 @@ def main(argv: list[str] | None = None) -> None:
         run_stage("load", [python, "-m", "sms_attribution.loading"], env),
         # the nightly job's order: seeds and staging, bot scoring, everything downstream
         run_stage("dbt build: seeds, staging (DuckDB)",
-                  [dbt, "build", "--target", "duckdb", "--select", *STAGING_SELECTION, "--indirect-selection", "buildable",
+                  [dbt, "build", "--target", "duckdb", *settings.DBT_STAGING_STEP,
                    "--target-path", str(work / "target")], env),
         run_stage("bot scoring (Python asset)", [python, "-m", "sms_attribution.scoring"], env),
         run_stage("dbt build: intermediate, core, reporting (DuckDB)",
-                  [dbt, "build", "--target", "duckdb", "--exclude", *STAGING_SELECTION, "--indirect-selection", "buildable",
+                  [dbt, "build", "--target", "duckdb", *settings.DBT_DOWNSTREAM_STEP,
                    "--target-path", str(work / "target")], env),
     ]
     with duckdb.connect(env["DUCKDB_PATH"]) as conn:

@@ -195,7 +195,7 @@ def sms_attribution_dbt(context: AssetExecutionContext, dbt: DbtCliResource) -> 
 # only built in a later one (a relationships test to a seed, say): `buildable` runs a
 # test in the step that builds its model, once its other parents exist.
 click_bot_scores = build_click_bot_scores_asset(sms_attribution_dbt, INTERNAL_FRESHNESS)
-os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
+os.environ.setdefault("DBT_INDIRECT_SELECTION", settings.INDIRECT_SELECTION)
 
 
 nightly_job = define_asset_job(

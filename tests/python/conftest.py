@@ -38,19 +38,16 @@ def run_dbt(args: list[str], duckdb_path: Path, target_path: Path) -> subprocess
     return result
 
 
-# The nightly job's order outside Dagster: seeds and staging, the bot-scoring asset
-# over the staged clicks, then everything downstream of the scores.
-STAGING_SELECTION = ["resource_type:seed", "path:models/staging"]
-
-
 def build_warehouse(duckdb_path: Path, target_path: Path) -> None:
+    """The nightly job's order outside Dagster (settings.STAGING_SELECTION)."""
+    from sms_attribution import settings
     from sms_attribution.scoring.reasons import DEFAULT_THRESHOLD
     from sms_attribution.scoring.scorer import score_clicks
 
-    run_dbt(["build", "--select", *STAGING_SELECTION, "--indirect-selection", "buildable"], duckdb_path, target_path)
+    run_dbt(["build", *settings.DBT_STAGING_STEP], duckdb_path, target_path)
     with duckdb.connect(str(duckdb_path)) as conn:
         score_clicks(conn, DEFAULT_THRESHOLD)
-    run_dbt(["build", "--exclude", *STAGING_SELECTION, "--indirect-selection", "buildable"], duckdb_path, target_path)
+    run_dbt(["build", *settings.DBT_DOWNSTREAM_STEP], duckdb_path, target_path)
 
 
 def count_records_in_files(landing: Path, source_name: str) -> tuple[int, int]:
