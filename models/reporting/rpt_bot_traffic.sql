@@ -42,10 +42,7 @@ bot_networks_ranked as (
         clicked_date,
         ip_network,
         count(*) as network_clicks,
-        row_number() over (
-            partition by campaign_id, clicked_date
-            order by count(*) desc, ip_network
-        ) as network_rank
+        {{ row_number_over(['campaign_id', 'clicked_date'], ['count(*) desc', 'ip_network']) }} as network_rank
     from clicks_scored
     where
         is_bot
@@ -78,10 +75,7 @@ bot_ua_families_ranked as (
         clicked_date,
         ua_family,
         count(*) as family_clicks,
-        row_number() over (
-            partition by campaign_id, clicked_date
-            order by count(*) desc, ua_family
-        ) as family_rank
+        {{ row_number_over(['campaign_id', 'clicked_date'], ['count(*) desc', 'ua_family']) }} as family_rank
     from clicks_scored
     where is_bot and ua_family is not null
     group by 1, 2, 3

@@ -81,7 +81,7 @@ contact_versions_deduplicated as (
 contact_versions_ordered as (
     select
         *,
-        row_number() over (partition by contact_id order by updated_at) as version_number
+        {{ row_number_over('contact_id', ['updated_at']) }} as version_number
     from contact_versions_deduplicated
 ),
 

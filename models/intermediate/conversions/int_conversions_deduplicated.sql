@@ -36,18 +36,25 @@ reports_with_person as (
 reports_ranked as (
     select
         *,
-        row_number() over (
-            partition by conversion_key
-            order by report_priority, source_system, report_key
-        ) as report_rank,
-        row_number() over (
-            partition by conversion_key
-            order by case when person_id is null then 1 else 0 end, report_priority, source_system, report_key
-        ) as person_rank,
-        row_number() over (
-            partition by conversion_key
-            order by case when sms_click_id is null then 1 else 0 end, report_priority, source_system, report_key
-        ) as click_rank
+        {{ row_number_over('conversion_key', ['report_priority', 'source_system', 'report_key']) }} as report_rank,
+        {{ row_number_over(
+            'conversion_key',
+            [
+                'case when person_id is null then 1 else 0 end',
+                'report_priority',
+                'source_system',
+                'report_key'
+            ]
+        ) }} as person_rank,
+        {{ row_number_over(
+            'conversion_key',
+            [
+                'case when sms_click_id is null then 1 else 0 end',
+                'report_priority',
+                'source_system',
+                'report_key'
+            ]
+        ) }} as click_rank
     from reports_with_person
 ),
 

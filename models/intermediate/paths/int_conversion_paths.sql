@@ -102,10 +102,7 @@ paths_ordered as (
         *,
         case
             when is_attributed
-                then row_number() over (
-                        partition by conversion_id
-                        order by touched_at, touchpoint_id
-                    )
+                then {{ row_number_over('conversion_id', ['touched_at', 'touchpoint_id']) }}
         end as touch_order,
         case when is_attributed then count(*) over (partition by conversion_id) else 0 end as touches_in_path,
         {{ dbt.datediff('touched_at', 'converted_at', 'second') }} as seconds_to_conversion  -- noqa: LT05

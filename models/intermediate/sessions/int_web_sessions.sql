@@ -18,10 +18,7 @@ identifiers_resolved as (
 events_ordered as (
     select
         *,
-        row_number() over (
-            partition by session_key
-            order by event_at, event_id
-        ) as event_order
+        {{ row_number_over('session_key', ['event_at', 'event_id']) }} as event_order
     from events
 ),
 

@@ -43,10 +43,7 @@ rules_matched as (
         sessions_sourced.session_id,
         channel_mapping.priority,
         channel_mapping.channel_group,
-        row_number() over (
-            partition by sessions_sourced.session_id
-            order by channel_mapping.priority
-        ) as rule_rank
+        {{ row_number_over('sessions_sourced.session_id', ['channel_mapping.priority']) }} as rule_rank
     from sessions_sourced
     cross join channel_mapping
     where

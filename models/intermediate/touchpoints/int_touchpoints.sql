@@ -109,13 +109,14 @@ coupon_sends_ranked as (
         coupons_redeemed.coupon_code,
         sends.send_id,
         sends.variant_id,
-        row_number() over (
-            partition by coupons_redeemed.coupon_code
-            order by
-                case when sends.queued_at <= coupons_redeemed.issued_at then 0 else 1 end,
-                sends.queued_at desc,
-                sends.send_id asc
-        ) as send_rank
+        {{ row_number_over(
+            'coupons_redeemed.coupon_code',
+            [
+                'case when sends.queued_at <= coupons_redeemed.issued_at then 0 else 1 end',
+                'sends.queued_at desc',
+                'sends.send_id asc'
+            ]
+        ) }} as send_rank
     from coupons_redeemed
     inner join sends
         on

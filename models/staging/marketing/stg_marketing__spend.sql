@@ -18,10 +18,14 @@ spend_keyed as (
 spend_ranked as (
     select
         *,
-        row_number() over (
-            partition by spend_line_id
-            order by _delivery_date desc, _file_path desc, _line_number desc
-        ) as version_rank
+        {{ row_number_over(
+            'spend_line_id',
+            [
+                '_delivery_date desc',
+                '_file_path desc',
+                '_line_number desc'
+            ]
+        ) }} as version_rank
     from spend_keyed
 ),
 

@@ -11,10 +11,15 @@ with cancellation_webhooks as (
 cancellations_ranked as (
     select
         *,
-        row_number() over (
-            partition by order_id
-            order by triggered_at desc, _delivery_date desc, _file_path desc, _line_number desc
-        ) as delivery_rank,
+        {{ row_number_over(
+            'order_id',
+            [
+                'triggered_at desc',
+                '_delivery_date desc',
+                '_file_path desc',
+                '_line_number desc'
+            ]
+        ) }} as delivery_rank,
         count(*) over (partition by order_id) as deliveries
     from cancellation_webhooks
 ),

@@ -13,10 +13,7 @@ with paid_webhooks as (
 deliveries_ranked as (
     select
         *,
-        row_number() over (
-            partition by webhook_id
-            order by _delivery_date, _file_path, _line_number
-        ) as delivery_rank,
+        {{ row_number_over('webhook_id', ['_delivery_date', '_file_path', '_line_number']) }} as delivery_rank,
         count(*) over (partition by webhook_id) as webhook_deliveries
     from paid_webhooks
 ),
@@ -29,10 +26,15 @@ webhooks_deduplicated as (
 orders_ranked as (
     select
         *,
-        row_number() over (
-            partition by order_id
-            order by triggered_at desc, _delivery_date desc, _file_path desc, _line_number desc
-        ) as order_rank
+        {{ row_number_over(
+            'order_id',
+            [
+                'triggered_at desc',
+                '_delivery_date desc',
+                '_file_path desc',
+                '_line_number desc'
+            ]
+        ) }} as order_rank
     from webhooks_deduplicated
 ),
 

@@ -11,10 +11,15 @@ with refund_webhooks as (
 refunds_ranked as (
     select
         *,
-        row_number() over (
-            partition by refund_id
-            order by triggered_at desc, _delivery_date desc, _file_path desc, _line_number desc
-        ) as delivery_rank,
+        {{ row_number_over(
+            'refund_id',
+            [
+                'triggered_at desc',
+                '_delivery_date desc',
+                '_file_path desc',
+                '_line_number desc'
+            ]
+        ) }} as delivery_rank,
         count(*) over (partition by refund_id) as deliveries
     from refund_webhooks
 ),

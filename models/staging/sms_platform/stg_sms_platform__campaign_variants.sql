@@ -8,10 +8,14 @@ with variants as (
 variants_ranked as (
     select
         *,
-        row_number() over (
-            partition by variant_id
-            order by _delivery_date desc, _file_path desc, _line_number desc
-        ) as version_rank
+        {{ row_number_over(
+            'variant_id',
+            [
+                '_delivery_date desc',
+                '_file_path desc',
+                '_line_number desc'
+            ]
+        ) }} as version_rank
     from variants
 ),
 

@@ -9,10 +9,14 @@ with assignments as (
 assignments_ranked as (
     select
         *,
-        row_number() over (
-            partition by campaign_id, subscriber_id
-            order by _delivery_date nulls last, _file_path, _line_number
-        ) as assignment_rank
+        {{ row_number_over(
+            ['campaign_id', 'subscriber_id'],
+            [
+                '_delivery_date nulls last',
+                '_file_path',
+                '_line_number'
+            ]
+        ) }} as assignment_rank
     from assignments
 ),
 

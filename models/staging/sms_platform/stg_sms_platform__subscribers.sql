@@ -9,10 +9,14 @@ with subscribers as (
 subscribers_ranked as (
     select
         *,
-        row_number() over (
-            partition by subscriber_id
-            order by _delivery_date desc, _file_path desc, _line_number desc
-        ) as version_rank
+        {{ row_number_over(
+            'subscriber_id',
+            [
+                '_delivery_date desc',
+                '_file_path desc',
+                '_line_number desc'
+            ]
+        ) }} as version_rank
     from subscribers
 ),
 

@@ -9,10 +9,14 @@ with callbacks as (
 callbacks_ranked as (
     select
         *,
-        row_number() over (
-            partition by message_sid
-            order by status_rank desc, received_at desc, status_callback_id asc
-        ) as furthest_rank,
+        {{ row_number_over(
+            'message_sid',
+            [
+                'status_rank desc',
+                'received_at desc',
+                'status_callback_id asc'
+            ]
+        ) }} as furthest_rank,
         min(case when message_status = 'sent' then received_at end)
             over (partition by message_sid) as first_sent_at,
         min(case when message_status = 'delivered' then received_at end)

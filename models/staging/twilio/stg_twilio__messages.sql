@@ -10,15 +10,16 @@ with messages as (
 messages_ranked as (
     select
         *,
-        row_number() over (
-            partition by message_sid
-            order by
-                updated_at desc,
-                {{ twilio_status_rank('message_status') }} desc,
-                _delivery_date desc,
-                _file_path desc,
-                _line_number desc
-        ) as version_rank
+        {{ row_number_over(
+            'message_sid',
+            [
+                'updated_at desc',
+                twilio_status_rank('message_status') ~ ' desc',
+                '_delivery_date desc',
+                '_file_path desc',
+                '_line_number desc'
+            ]
+        ) }} as version_rank
     from messages
 ),
 
