@@ -8,11 +8,8 @@
     against), so `_delivery_date` of a file outside a day folder (null) ranks last
     ascending on both engines.
 
-    row_number_over(partition_by, order_by): the window expression, for models
-    that need the rank itself (first and latest of a key, a version number).
-    deduplicate(relation, partition_by, order_by): the rows ranked first, with the
-    rank kept as `_dedup_rank` (Spark 3.5 has neither QUALIFY nor SELECT * EXCEPT,
-    so callers name the columns they keep in their final CTE).
+    row_number_over(partition_by, order_by): the window expression; callers keep
+    rank 1 in a later CTE (Spark 3.5 has neither QUALIFY nor SELECT * EXCEPT).
 
     partition_by and order_by are lists of SQL expressions (a single string is one
     expression); order terms may carry `asc` / `desc`.
@@ -37,16 +34,4 @@
         {%- endif -%}
     {%- endfor -%}
     {{ terms | join(', ') }}
-{%- endmacro %}
-
-{% macro deduplicate(relation, partition_by, order_by) -%}
-    select
-        ranked.*
-    from (
-        select
-            *,
-            {{ sms_attribution.row_number_over(partition_by, order_by) }} as _dedup_rank
-        from {{ relation }}
-    ) as ranked
-    where ranked._dedup_rank = 1
 {%- endmacro %}
