@@ -9,14 +9,7 @@ with conversions as (
 conversions_ranked as (
     select
         *,
-        {{ row_number_over(
-            'transaction_id',
-            [
-                '_delivery_date desc',
-                '_file_path desc',
-                '_line_number desc'
-            ]
-        ) }} as version_rank
+        {{ row_number_over('transaction_id', landed='last') }} as version_rank
     from conversions
 ),
 

@@ -15,14 +15,7 @@ rates_keyed as (
 rates_ranked as (
     select
         *,
-        {{ row_number_over(
-            'fx_rate_id',
-            [
-                '_delivery_date desc',
-                '_file_path desc',
-                '_line_number desc'
-            ]
-        ) }} as version_rank
+        {{ row_number_over('fx_rate_id', landed='last') }} as version_rank
     from rates_keyed
 ),
 

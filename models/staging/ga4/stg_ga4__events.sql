@@ -18,7 +18,7 @@ events_keyed as (
 events_ranked as (
     select
         *,
-        {{ row_number_over('event_id', ['_delivery_date', '_file_path', '_line_number']) }} as export_rank
+        {{ row_number_over('event_id', landed='first') }} as export_rank
     from events_keyed
 ),
 

@@ -10,15 +10,7 @@ with contacts as (
 contacts_ranked as (
     select
         *,
-        {{ row_number_over(
-            'contact_id',
-            [
-                'updated_at desc',
-                '_delivery_date desc',
-                '_file_path desc',
-                '_line_number desc'
-            ]
-        ) }} as version_rank
+        {{ row_number_over('contact_id', ['updated_at desc'], landed='last') }} as version_rank
     from contacts
 ),
 

@@ -21,14 +21,7 @@ versions_keyed as (
 versions_ranked as (
     select
         *,
-        {{ row_number_over(
-            'deal_stage_history_id',
-            [
-                '_delivery_date desc',
-                '_file_path desc',
-                '_line_number desc'
-            ]
-        ) }} as copy_rank
+        {{ row_number_over('deal_stage_history_id', landed='last') }} as copy_rank
     from versions_keyed
 ),
 

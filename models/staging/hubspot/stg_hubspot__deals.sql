@@ -9,15 +9,7 @@ with deals as (
 deals_ranked as (
     select
         *,
-        {{ row_number_over(
-            'deal_id',
-            [
-                'updated_at desc',
-                '_delivery_date desc',
-                '_file_path desc',
-                '_line_number desc'
-            ]
-        ) }} as version_rank
+        {{ row_number_over('deal_id', ['updated_at desc'], landed='last') }} as version_rank
     from deals
 ),
 

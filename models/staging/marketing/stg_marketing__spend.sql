@@ -18,14 +18,7 @@ spend_keyed as (
 spend_ranked as (
     select
         *,
-        {{ row_number_over(
-            'spend_line_id',
-            [
-                '_delivery_date desc',
-                '_file_path desc',
-                '_line_number desc'
-            ]
-        ) }} as version_rank
+        {{ row_number_over('spend_line_id', landed='last') }} as version_rank
     from spend_keyed
 ),
 

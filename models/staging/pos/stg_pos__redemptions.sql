@@ -15,7 +15,7 @@ redemptions_keyed as (
 redemptions_ranked as (
     select
         *,
-        {{ row_number_over('redemption_id', ['_delivery_date nulls last', '_file_path', '_line_number']) }} as export_rank
+        {{ row_number_over('redemption_id', landed='first') }} as export_rank
     from redemptions_keyed
 ),
 

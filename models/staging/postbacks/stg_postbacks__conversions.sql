@@ -18,15 +18,7 @@ postbacks_keyed as (
 postbacks_ranked as (
     select
         *,
-        {{ row_number_over(
-            'postback_id',
-            [
-                'received_at',
-                '_delivery_date',
-                '_file_path',
-                '_line_number'
-            ]
-        ) }} as receipt_rank,
+        {{ row_number_over('postback_id', ['received_at'], landed='first') }} as receipt_rank,
         first_value(status) over (
             partition by postback_id
             order by received_at desc, _delivery_date desc, _file_path desc, _line_number desc

@@ -13,7 +13,7 @@ with paid_webhooks as (
 deliveries_ranked as (
     select
         *,
-        {{ row_number_over('webhook_id', ['_delivery_date', '_file_path', '_line_number']) }} as delivery_rank,
+        {{ row_number_over('webhook_id', landed='first') }} as delivery_rank,
         count(*) over (partition by webhook_id) as webhook_deliveries
     from paid_webhooks
 ),
@@ -26,15 +26,7 @@ webhooks_deduplicated as (
 orders_ranked as (
     select
         *,
-        {{ row_number_over(
-            'order_id',
-            [
-                'triggered_at desc',
-                '_delivery_date desc',
-                '_file_path desc',
-                '_line_number desc'
-            ]
-        ) }} as order_rank
+        {{ row_number_over('order_id', ['triggered_at desc'], landed='last') }} as order_rank
     from webhooks_deduplicated
 ),
 

@@ -11,15 +11,7 @@ with refund_webhooks as (
 refunds_ranked as (
     select
         *,
-        {{ row_number_over(
-            'refund_id',
-            [
-                'triggered_at desc',
-                '_delivery_date desc',
-                '_file_path desc',
-                '_line_number desc'
-            ]
-        ) }} as delivery_rank,
+        {{ row_number_over('refund_id', ['triggered_at desc'], landed='last') }} as delivery_rank,
         count(*) over (partition by refund_id) as deliveries
     from refund_webhooks
 ),

@@ -9,7 +9,7 @@ with clicks as (
 clicks_ranked as (
     select
         *,
-        {{ row_number_over('click_id', ['_delivery_date', '_file_path', '_line_number']) }} as click_rank
+        {{ row_number_over('click_id', landed='first') }} as click_rank
     from clicks
 ),
 

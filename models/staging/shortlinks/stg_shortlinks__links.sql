@@ -9,7 +9,7 @@ with links as (
 links_ranked as (
     select
         *,
-        {{ row_number_over('short_code', ['_delivery_date nulls last', '_file_path', '_line_number']) }} as registration_rank
+        {{ row_number_over('short_code', landed='first') }} as registration_rank
     from links
 ),
 

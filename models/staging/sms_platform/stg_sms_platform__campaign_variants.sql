@@ -8,14 +8,7 @@ with variants as (
 variants_ranked as (
     select
         *,
-        {{ row_number_over(
-            'variant_id',
-            [
-                '_delivery_date desc',
-                '_file_path desc',
-                '_line_number desc'
-            ]
-        ) }} as version_rank
+        {{ row_number_over('variant_id', landed='last') }} as version_rank
     from variants
 ),
 

@@ -10,7 +10,7 @@ with coupons as (
 coupons_ranked as (
     select
         *,
-        {{ row_number_over('coupon_code', ['_delivery_date nulls last', '_file_path', '_line_number']) }} as issue_rank
+        {{ row_number_over('coupon_code', landed='first') }} as issue_rank
     from coupons
 ),
 

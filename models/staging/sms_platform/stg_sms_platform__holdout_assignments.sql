@@ -9,14 +9,7 @@ with assignments as (
 assignments_ranked as (
     select
         *,
-        {{ row_number_over(
-            ['campaign_id', 'subscriber_id'],
-            [
-                '_delivery_date nulls last',
-                '_file_path',
-                '_line_number'
-            ]
-        ) }} as assignment_rank
+        {{ row_number_over(['campaign_id', 'subscriber_id'], landed='first') }} as assignment_rank
     from assignments
 ),
 

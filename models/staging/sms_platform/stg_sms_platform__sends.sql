@@ -8,7 +8,7 @@ with sends as (
 sends_ranked as (
     select
         *,
-        {{ row_number_over('send_id', ['_delivery_date', '_file_path', '_line_number']) }} as send_rank
+        {{ row_number_over('send_id', landed='first') }} as send_rank
     from sends
 ),
 

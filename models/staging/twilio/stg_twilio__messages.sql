@@ -12,13 +12,8 @@ messages_ranked as (
         *,
         {{ row_number_over(
             'message_sid',
-            [
-                'updated_at desc',
-                twilio_status_rank('message_status') ~ ' desc',
-                '_delivery_date desc',
-                '_file_path desc',
-                '_line_number desc'
-            ]
+            ['updated_at desc', twilio_status_rank('message_status') ~ ' desc'],
+            landed='last'
         ) }} as version_rank
     from messages
 ),

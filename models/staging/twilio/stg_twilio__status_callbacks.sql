@@ -18,15 +18,7 @@ callbacks_keyed as (
 callbacks_ranked as (
     select
         *,
-        {{ row_number_over(
-            'status_callback_id',
-            [
-                'received_at',
-                '_delivery_date',
-                '_file_path',
-                '_line_number'
-            ]
-        ) }} as retry_rank,
+        {{ row_number_over('status_callback_id', ['received_at'], landed='first') }} as retry_rank,
         count(*) over (partition by status_callback_id) as deliveries
     from callbacks_keyed
 ),
