@@ -7,19 +7,30 @@
 -- * postback_brand (`order:<order_id>`, order_id): the brand's checkout carries the
 --   Shopify order id; retries were collapsed in staging (retries counts them);
 -- * postback_affiliate and affiliate_report: an affiliate network's transaction.
---   The network's click id is the `aff_click_id` the visitor landed with, which
---   Shopify keeps in the order's landing_site: a match makes it that order
---   (affiliate_click_id); otherwise the postback and the network's report of one
---   transaction are one conversion (`affiliate_tx:<transaction_id>`,
---   affiliate_transaction_id);
+--   Its `click_id` is the redirect server's click id, our sms_click_id, which the
+--   network echoes back (../shared/CONTRACT.md): it names the person, and an order
+--   that carries the same click id is that order (sms_click_id). A network may
+--   echo its own click id instead, the `aff_click_id` the visitor landed with,
+--   which Shopify keeps in the order's landing_site or a note attribute: a match
+--   makes it that order (affiliate_click_id). Otherwise the postback and the
+--   network's report of one transaction are one conversion
+--   (`affiliate_tx:<transaction_id>`, affiliate_transaction_id); one that only the
+--   network's report names is kept here as a report (is_brand_observed false) and
+--   is no conversion (int_conversions_deduplicated);
 -- * ga4 (`order:<transaction_id>`, ga4_transaction_id): GA4's purchase event
 --   corroborates the order it names;
 -- * pos (`pos:<order_ref>`, pos_order_ref): an in-store coupon redemption;
--- * hubspot_contact (`lead:<contact_id>@<updatedAt>`, hubspot_lead): a contact
---   version whose lifecycle stage is `lead`, except the first version of a contact
---   imported already a lead (its first version is later than its creation: the
---   lead happened before our data);
--- * hubspot_deal (`deal:<deal_id>`, hubspot_deal_id): a closed-won deal.
+-- * hubspot_contact (`lead:<contact_id>@<updatedAt>`, hubspot_lead): the contact's
+--   move into the `lead` stage, i.e. the version whose stage is `lead` when the
+--   version before it was in another stage (or none). An edit that leaves the stage
+--   at `lead` (a phone, a name) is not a conversion. A contact that leaves `lead`
+--   and comes back (HubSpot moves a stage backwards only when someone clears it:
+--   a recycled lead) is a new lead. A contact's first landed version is a lead
+--   only if it was created as one: within var hubspot_new_lead_max_seconds (default
+--   3600) of its createdate; a contact imported already a lead became one before our
+--   data. Leads carry no money: revenue 0;
+-- * hubspot_deal (`deal:<deal_id>`, hubspot_deal_id): a closed-won deal; its amount
+--   is in the deal's currency, else the company currency (stg_hubspot__deals).
 -- person_identifier is what names the reporter's person in int_identifiers_resolved.
 -- revenue is in the reported currency; revenue_usd uses the fx rate of the UTC
 -- day (else the latest earlier one), and for a Shopify order is net of refunds.
@@ -47,8 +58,11 @@ pos_redemptions as (
 ),
 
 contact_versions as (
-    select * from {{ ref('base_hubspot__contacts') }}
-    where _quarantine_reason is null
+    select * from {{ ref('stg_hubspot__contact_versions') }}
+),
+
+clicks as (
+    select * from {{ ref('stg_shortlinks__clicks') }}
 ),
 
 deals as (
@@ -61,28 +75,37 @@ fx_rate_periods as (
 
 orders_by_affiliate_click as (
     select
-        {{ url_query_param('landing_site', 'aff_click_id') }} as aff_click_id,
+        aff_click_id,
         min(order_id) as order_id
     from orders_netted
+    where aff_click_id is not null
     group by 1
 ),
 
-contact_versions_deduplicated as (
-    select distinct
-        contact_id,
-        updated_at,
-        updated_at_text,
-        created_at,
-        lifecyclestage,
-        sms_click_id
-    from contact_versions
+orders_by_sms_click as (
+    select
+        sms_click_id,
+        min(order_id) as order_id
+    from orders_netted
+    where sms_click_id is not null
+    group by 1
 ),
 
-contact_versions_ordered as (
-    select
-        *,
-        {{ row_number_over('contact_id', ['updated_at']) }} as version_number
-    from contact_versions_deduplicated
+-- an affiliate network's click id, read as ours where the redirect server issued it
+affiliate_clicks as (
+    select distinct click_id from clicks
+),
+
+lead_entries as (
+    select * from contact_versions
+    where
+        lifecyclestage = 'lead'
+        and coalesce(previous_lifecyclestage, '') <> 'lead'
+        and (
+            version_number > 1
+            or created_at is null
+            or updated_at <= {{ timestamp_add_seconds('created_at', var('hubspot_new_lead_max_seconds')) }}
+        )
 ),
 
 reports_from_shopify as (
@@ -116,12 +139,14 @@ reports_from_postbacks as (
         end as report_key,
         case
             when postbacks.network = 'brand' then concat('order:', postbacks.order_id)
+            when orders_by_sms_click.order_id is not null then concat('order:', orders_by_sms_click.order_id)
             when orders_by_affiliate_click.order_id is not null
                 then concat('order:', orders_by_affiliate_click.order_id)
             else concat('affiliate_tx:', postbacks.order_id)
         end as conversion_key,
         case
             when postbacks.network = 'brand' then 'order_id'
+            when orders_by_sms_click.order_id is not null then 'sms_click_id'
             when orders_by_affiliate_click.order_id is not null then 'affiliate_click_id'
             else 'affiliate_transaction_id'
         end as match_rule,
@@ -132,15 +157,24 @@ reports_from_postbacks as (
         postbacks.currency,
         cast(null as {{ decimal_type }}) as revenue_usd,
         case
-            when postbacks.network = 'brand' then concat('sms_click_id:', postbacks.click_id)
+            when postbacks.network = 'brand' or affiliate_clicks.click_id is not null
+                then concat('sms_click_id:', postbacks.click_id)
         end as person_identifier,
-        case when postbacks.network = 'brand' then postbacks.click_id end as sms_click_id,
+        case
+            when postbacks.network = 'brand' or affiliate_clicks.click_id is not null then postbacks.click_id
+        end as sms_click_id,
         false as is_refunded,
         false as is_cancelled,
         false as is_unknown_currency,
         postbacks.retries,
         case when postbacks.network = 'brand' then 2 else 3 end as report_priority
     from postbacks
+    left join affiliate_clicks
+        on
+            postbacks.network <> 'brand'
+            and postbacks.click_id = affiliate_clicks.click_id
+    left join orders_by_sms_click
+        on affiliate_clicks.click_id = orders_by_sms_click.sms_click_id
     left join orders_by_affiliate_click
         on
             postbacks.network <> 'brand'
@@ -153,11 +187,13 @@ reports_from_affiliate_networks as (
         'affiliate_report' as source_system,
         affiliate_conversions.transaction_id as report_key,
         case
+            when orders_by_sms_click.order_id is not null then concat('order:', orders_by_sms_click.order_id)
             when orders_by_affiliate_click.order_id is not null
                 then concat('order:', orders_by_affiliate_click.order_id)
             else concat('affiliate_tx:', affiliate_conversions.transaction_id)
         end as conversion_key,
         case
+            when orders_by_sms_click.order_id is not null then 'sms_click_id'
             when orders_by_affiliate_click.order_id is not null then 'affiliate_click_id'
             else 'affiliate_transaction_id'
         end as match_rule,
@@ -167,14 +203,20 @@ reports_from_affiliate_networks as (
         affiliate_conversions.revenue as net_revenue,
         affiliate_conversions.currency,
         cast(null as {{ decimal_type }}) as revenue_usd,
-        cast(null as {{ string_type }}) as person_identifier,
-        cast(null as {{ string_type }}) as sms_click_id,
+        case
+            when affiliate_clicks.click_id is not null then concat('sms_click_id:', affiliate_conversions.click_id)
+        end as person_identifier,
+        affiliate_clicks.click_id as sms_click_id,
         false as is_refunded,
         false as is_cancelled,
         false as is_unknown_currency,
         0 as retries,
         4 as report_priority
     from affiliate_conversions
+    left join affiliate_clicks
+        on affiliate_conversions.click_id = affiliate_clicks.click_id
+    left join orders_by_sms_click
+        on affiliate_clicks.click_id = orders_by_sms_click.sms_click_id
     left join orders_by_affiliate_click
         on affiliate_conversions.click_id = orders_by_affiliate_click.aff_click_id
     where coalesce(affiliate_conversions.conversion_status, '') not in ('rejected', 'declined', 'invalid')
@@ -234,10 +276,10 @@ reports_from_hubspot_contacts as (
         'hubspot_lead' as match_rule,
         'lead' as conversion_type,
         updated_at as converted_at,
-        cast(null as {{ decimal_type }}) as revenue,
-        cast(null as {{ decimal_type }}) as net_revenue,
+        cast(0 as {{ decimal_type }}) as revenue,
+        cast(0 as {{ decimal_type }}) as net_revenue,
         cast(null as {{ string_type }}) as currency,
-        cast(null as {{ decimal_type }}) as revenue_usd,
+        cast(0 as {{ decimal_type }}) as revenue_usd,
         concat('hubspot_contact_id:', contact_id) as person_identifier,
         sms_click_id,
         false as is_refunded,
@@ -245,10 +287,7 @@ reports_from_hubspot_contacts as (
         false as is_unknown_currency,
         0 as retries,
         1 as report_priority
-    from contact_versions_ordered
-    where
-        lifecyclestage = 'lead'
-        and (version_number > 1 or created_at is null or updated_at <= created_at)
+    from lead_entries
 ),
 
 reports_from_hubspot_deals as (
@@ -316,12 +355,25 @@ final as (
         reports_unioned.match_rule,
         reports_unioned.conversion_type,
         reports_unioned.converted_at,
-        cast(reports_unioned.revenue as {{ decimal_type }}) as revenue,
-        cast(reports_unioned.net_revenue as {{ decimal_type }}) as net_revenue,
+        -- a lead carries no money unless its reporter names some: 0, not null, so that
+        -- credit x revenue and every sum stay defined
+        cast(
+            case
+                when reports_unioned.conversion_type = 'lead' then coalesce(reports_unioned.revenue, 0)
+                else reports_unioned.revenue
+            end as {{ decimal_type }}
+        ) as revenue,
+        cast(
+            case
+                when reports_unioned.conversion_type = 'lead' then coalesce(reports_unioned.net_revenue, 0)
+                else reports_unioned.net_revenue
+            end as {{ decimal_type }}
+        ) as net_revenue,
         reports_unioned.currency,
         cast(
             case
-                when reports_unioned.source_system = 'shopify' then reports_unioned.revenue_usd
+                when reports_unioned.source_system in ('shopify', 'hubspot_contact') then reports_unioned.revenue_usd
+                when reports_unioned.conversion_type = 'lead' and coalesce(reports_unioned.net_revenue, 0) = 0 then 0
                 else reports_unioned.net_revenue * report_rates.rate_to_usd
             end as {{ decimal_type }}
         ) as revenue_usd,
@@ -335,7 +387,8 @@ final as (
         reports_unioned.is_refunded,
         reports_unioned.is_cancelled,
         reports_unioned.retries,
-        reports_unioned.report_priority
+        reports_unioned.report_priority,
+        reports_unioned.source_system <> 'affiliate_report' as is_brand_observed
     from reports_unioned
     left join report_rates
         on

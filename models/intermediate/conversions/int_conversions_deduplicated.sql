@@ -10,9 +10,15 @@
 -- that merged a report into it (`single_report` when one system reported it
 -- once), both in alphabetical order; retries counts the collapsed duplicate
 -- deliveries of its postbacks (and double-fired GA4 purchases).
+-- A conversion is something the brand's own systems saw (an order, a POS
+-- redemption, a CRM record, a postback the brand received, GA4): a transaction that
+-- only an affiliate network's report names (no postback, no order confirms it) is
+-- the network's claim, not a conversion; it stays in int_conversion_reports for
+-- the reconciliation ("missing on our side").
 {%- set systems = ['affiliate_report', 'ga4', 'hubspot_contact', 'hubspot_deal', 'pos',
                    'postback_affiliate', 'postback_brand', 'shopify'] %}
-{%- set merge_rules = ['affiliate_click_id', 'affiliate_transaction_id', 'ga4_transaction_id', 'order_id'] %}
+{%- set merge_rules = ['affiliate_click_id', 'affiliate_transaction_id', 'ga4_transaction_id', 'order_id',
+                       'sms_click_id'] %}
 
 with reports as (
     select * from {{ ref('int_conversion_reports') }}
@@ -73,7 +79,8 @@ reports_summarised as (
         max(case when person_rank = 1 then person_id end) as person_id,
         max(case when click_rank = 1 then sms_click_id end) as sms_click_id,
         max(case when is_refunded then 1 else 0 end) = 1 as is_refunded,
-        max(case when is_cancelled then 1 else 0 end) = 1 as is_cancelled
+        max(case when is_cancelled then 1 else 0 end) = 1 as is_cancelled,
+        max(case when is_brand_observed then 1 else 0 end) = 1 as is_brand_observed
     from reports_ranked
     group by 1
 ),
@@ -121,6 +128,7 @@ final as (
     from winning_reports
     inner join reports_summarised
         on winning_reports.conversion_key = reports_summarised.conversion_key
+    where reports_summarised.is_brand_observed
 )
 
 select * from final

@@ -76,6 +76,7 @@ orders_netted as (
         order_rates.rate_to_usd,
         order_rates.rate_to_usd is null as is_unknown_currency,
         orders.sms_click_id,
+        orders.aff_click_id,
         orders.landing_site,
         orders.discount_code,
         orders.webhook_retries

@@ -42,8 +42,7 @@ orders as (
 
 contact_versions as (
     -- every accepted version: an sms_click_id property may be overwritten later
-    select * from {{ ref('base_hubspot__contacts') }}
-    where _quarantine_reason is null
+    select * from {{ ref('stg_hubspot__contact_versions') }}
 ),
 
 postbacks as (
@@ -188,7 +187,7 @@ edges_listed as (
         concat('hubspot_contact_id:', contact_id) as identifier_a,
         concat('email:', email) as identifier_b,
         'hubspot_contact_email' as evidence,
-        'base_hubspot__contacts' as source_model
+        'stg_hubspot__contact_versions' as source_model
     from contact_versions
     where email is not null
 
@@ -198,7 +197,7 @@ edges_listed as (
         concat('hubspot_contact_id:', contact_id) as identifier_a,
         concat('phone:', phone) as identifier_b,
         'hubspot_contact_phone' as evidence,
-        'base_hubspot__contacts' as source_model
+        'stg_hubspot__contact_versions' as source_model
     from contact_versions
     where phone is not null
 
@@ -208,7 +207,7 @@ edges_listed as (
         concat('hubspot_contact_id:', contact_versions.contact_id) as identifier_a,
         concat('sms_click_id:', contact_versions.sms_click_id) as identifier_b,
         'hubspot_sms_click' as evidence,
-        'base_hubspot__contacts' as source_model
+        'stg_hubspot__contact_versions' as source_model
     from contact_versions
     inner join clicks
         on contact_versions.sms_click_id = clicks.click_id

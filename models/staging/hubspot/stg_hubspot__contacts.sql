@@ -1,26 +1,16 @@
--- One row per HubSpot contact: its latest version. HubSpot lists a contact again,
--- whole, each time it changes, and the same version can be listed twice when pages
--- shift between requests; the version with the latest `updatedAt` wins, and between
--- copies of one version, the last delivered.
-with contacts as (
-    select * from {{ ref('base_hubspot__contacts') }}
-    where _quarantine_reason is null
-),
-
-contacts_ranked as (
-    select
-        *,
-        {{ row_number_over('contact_id', ['updated_at desc'], landed='last') }} as version_rank
-    from contacts
+-- One row per HubSpot contact: its latest version (stg_hubspot__contact_versions,
+-- where copies of one version already collapsed to the last delivered).
+with contact_versions as (
+    select * from {{ ref('stg_hubspot__contact_versions') }}
 ),
 
 final as (
     select
         contact_id,
         email,
-        {{ sha256_hex('email') }} as email_sha256,
+        email_sha256,
         phone,
-        {{ sha256_hex('phone') }} as phone_sha256,
+        phone_sha256,
         lifecyclestage,
         hs_analytics_source,
         utm_source,
@@ -34,8 +24,8 @@ final as (
         _file_path,
         _line_number,
         _loaded_at
-    from contacts_ranked
-    where version_rank = 1
+    from contact_versions
+    where is_latest_version
 )
 
 select * from final

@@ -34,6 +34,7 @@ final as (
         is_closed_won,
         amount,
         currency,
+        is_company_currency,
         updated_at,
         _file_path,
         _line_number,

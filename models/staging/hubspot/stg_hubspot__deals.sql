@@ -21,6 +21,7 @@ final as (
         associated_contacts,
         amount,
         currency,
+        is_company_currency,
         dealstage,
         pipeline,
         is_closed_won,

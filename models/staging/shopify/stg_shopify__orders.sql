@@ -50,6 +50,7 @@ final as (
         landing_site,
         referring_site,
         sms_click_id,
+        aff_click_id,
         discount_code,
         line_item_count,
         webhook_id,

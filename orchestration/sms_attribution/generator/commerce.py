@@ -284,6 +284,7 @@ def write_shopify(land, rng, cv: Conversions, pr: Priced, p: People, ss, ck_ids:
 
 
 AFF_TX_FORMAT = {0: "IR{:010d}", 1: "{:09d}", 2: "{:010d}", 3: None}
+AFF_CLAIM_PREFIX = ["ir_", "aw_", "cj_", "ef_"]  # the networks' own click ids (web.AFF_PREFIX)
 
 
 def write_postbacks_and_reports(land, rng, cv: Conversions, pr: Priced, ss, sms_known: dict,
@@ -350,7 +351,48 @@ def write_postbacks_and_reports(land, rng, cv: Conversions, pr: Priced, ss, sms_
                      status, t // SEC]))
         truth.append({"conv": j, "network": name, "transaction_id": tx, "click_id": click,
                       "in_postbacks": j not in miss_pb, "in_report": j not in miss_rep,
-                      "payout": money_str(payout)})
+                      "payout": money_str(payout), "echoes_sms_click": False})
+    # SMS partner networks: an order that an SMS click led to, also credited by an
+    # affiliate network whose tracking link the brand's SMS used. The network echoes
+    # the redirect server's click id (our sms_click_id) as `click_id`, as the contract
+    # says every network does; the order carries the same click id.
+    sms_led = [j for j in sorted(sms_known) if cv.network[j] < 0 and cv.ctype[j] == PURCHASE]
+    echo = np.array(sms_led)[choice_exact(rng, len(sms_led), 0.08, minimum=min(2, len(sms_led)))].tolist() if sms_led else []
+    land.dirt["postbacks"]["affiliate_echoes_sms_click_id"] += len(echo)
+    for k, j in enumerate(echo):
+        net = int(rng.integers(0, len(C.AFFILIATE_NETWORKS)))
+        name, offers, ua, (addr0, _) = C.AFFILIATE_NETWORKS[net]
+        tx = f"sms{(j * 7919 + seed * 104_729 + 7) % 10 ** 9:09d}"
+        payout = int((pr.subtotal[j] - pr.discount[j]) * 5 // 100)
+        cur = CUR_NAMES[pr.currency[j]]
+        t = int(cv.t[j])
+        in_report = k % 3 != 2  # a third only in the postbacks (the network's report is late)
+        q = (f"click_id={sms_known[j]}&event=purchase&order_id={tx}&amount={money_str(pr.total[j])}"
+             f"&currency={cur}&payout={money_str(payout)}&status=approved&network={name}")
+        pb(t + int(rng.lognormal(np.log(600), 1.0) * SEC), q, ".".join(addr0.split(".")[:2] + ["18", str(20 + net)]),
+           ua, ("aff", j))
+        if in_report:
+            report_rows.setdefault(net, []).append(
+                (t, [tx, sms_known[j], offers[-1], "purchase", money_str(payout), money_str(pr.total[j]), cur,
+                     "approved", t // SEC]))
+        truth.append({"conv": j, "network": name, "transaction_id": tx, "click_id": sms_known[j],
+                      "in_postbacks": True, "in_report": in_report, "payout": money_str(payout),
+                      "echoes_sms_click": True})
+    # network-only claims: a network reports a conversion that no postback, no order and
+    # no click of ours confirms (a cookie-stuffed or cross-device claim). Not a conversion:
+    # a discrepancy the reconciliation reports as missing on our side.
+    claims, claim_rows = [], {}
+    for net, (name, offers, _, _) in enumerate(C.AFFILIATE_NETWORKS):
+        t = start_us + int(rng.uniform(0.1, 0.8) * (end_us - start_us))
+        tx = f"claim{(net * 7919 + seed * 31 + 11) % 10 ** 7:07d}"
+        click = f"{AFF_CLAIM_PREFIX[net]}{int(rng.integers(0, 1 << 62)):016x}"
+        amount = int(rng.integers(1500, 9000))
+        claim_rows.setdefault(net, []).append(
+            (t, [tx, click, offers[0], "purchase", money_str(amount * 8 // 100), money_str(amount), "USD",
+                 "approved", t // SEC]))
+        claims.append({"network": name, "transaction_id": tx, "click_id": click, "revenue": money_str(amount),
+                       "converted_at_unix": t // SEC})
+    land.dirt["affiliate_reports"]["network_only_claims"] += len(claims)
     # retries: the same request again
     n0 = len(records)
     rt = choice_exact(rng, n0, 0.05, minimum=min(2, n0))
@@ -377,17 +419,18 @@ def write_postbacks_and_reports(land, rng, cv: Conversions, pr: Priced, ss, sms_
                      prefix="postbacks")
     # reports: one file per network per day, for the previous day's conversions
     header = "transaction_id,click_id,offer_id,event,payout,revenue,currency,status,conversion_unix_timestamp"
-    for net in sorted(report_rows):
-        rows = sorted(report_rows[net], key=lambda r: r[0])
-        if len(rows) >= 1:
+    for net in sorted(set(report_rows) | set(claim_rows)):
+        rows = sorted(report_rows.get(net, []), key=lambda r: r[0])
+        if len(rows) >= 1:  # a bad payout on a conversion's row (a claim's stays readable)
             bad = rows[int(rng.integers(0, len(rows)))]
             land.note_bad_value("affiliate_reports", "non_numeric_amount", bad[1][0], "payout", "N/A")
             bad[1][4] = "N/A"
+        rows = sorted(rows + claim_rows.get(net, []), key=lambda r: r[0])
         lines = [csv_line(r) for _, r in rows]
         day = np.array([(t - start_us) // DAY + 1 for t, _ in rows])
         land.write_lines("affiliate_reports", CSV, lines, day, prefix=f"report_{C.AFFILIATE_NETWORKS[net][0]}",
                          header=header)
-    return truth, brand_written
+    return truth, brand_written, claims
 
 
 def write_pos(land, rng, cv: Conversions, pr: Priced, p: People, tzt: TzTable, start_us: int,
@@ -465,7 +508,8 @@ def write_hubspot(land, rng, cv: Conversions, p: People, ss, ck_ids: list, start
     pre = np.sort(rng.choice(p.n, size=min(p.n, max(5, int(0.08 * p.n))), replace=False))
     for person in pre:
         created = start_us - int(rng.uniform(1, 600) * DAY)
-        version(person, created + int(rng.uniform(0, 0.9) * (start_us - created)),
+        # listed at least a day after creation: an old contact, not one created by a form just now
+        version(person, created + max(DAY, int(rng.uniform(0, 0.9) * (start_us - created))),
                 {"lifecyclestage": str(rng.choice(["subscriber", "lead", "customer"], p=[.5, .3, .2])),
                  "hs_analytics_source": str(rng.choice(["ORGANIC_SEARCH", "DIRECT_TRAFFIC", "PAID_SEARCH",
                                                         "SOCIAL_MEDIA", "EMAIL_MARKETING"]))},
@@ -494,14 +538,38 @@ def write_hubspot(land, rng, cv: Conversions, p: People, ss, ck_ids: list, start
         if clk is not None and (cv.same_session[j] or rng.random() < 0.5):
             ch_props["sms_click_id"] = clk
         existed = int(cv.person[j]) in state
+        # a contact already in the lead stage does not become a lead again: HubSpot
+        # lists the new version (new utm properties), but no conversion happened
+        already_lead = existed and state[int(cv.person[j])]["props"]["lifecyclestage"] == "lead"
         hid = version(cv.person[j], t, ch_props)
-        lead_truth.append({"conv": j, "contact_id": hid, "new_contact": not existed,
-                           "sms_click_id": ch_props.get("sms_click_id")})
+        if already_lead:
+            land.dirt["hubspot_contacts"]["lead_versions_of_a_lead"] += 1
+        else:
+            lead_truth.append({"conv": j, "contact_id": hid, "new_contact": not existed,
+                               "sms_click_id": ch_props.get("sms_click_id")})
+        # a lead edited without converting: HubSpot lists the whole contact again with a
+        # later updatedAt (a phone written another way, a corrected first name); the stage
+        # stays `lead`. Written before any deal moves the stage on (deals start a day later).
+        if rng.random() < 0.35:
+            props = state[int(cv.person[j])]["props"]
+            ph = props.get("phone")
+            if ph and ph.startswith("+1") and len(ph) == 12:
+                edit = {"phone": f"({ph[2:5]}) {ph[5:8]}-{ph[8:]}"}
+            else:
+                edit = {"firstname": str(C.FIRST_NAMES[int(rng.integers(0, len(C.FIRST_NAMES)))]).title()}
+            version(cv.person[j], t + int(rng.uniform(300, 0.2 * DAY * scale / SEC)) * SEC, edit)
+            land.dirt["hubspot_contacts"]["edited_without_converting"] += 1
         if j not in with_deal:
             continue
         deal_id += 1
         person = int(cv.person[j])
         cur = CUR_NAMES[p.currency[person]]
+        # deals in the company currency (USD) often name none: HubSpot leaves
+        # deal_currency_code unset and the amount is in the company currency
+        code = cur
+        if cur == "USD" and (rng.random() < 0.5 or not land.dirt["hubspot_deals"]["deals_without_currency_code"]):
+            code = None
+            land.dirt["hubspot_deals"]["deals_without_currency_code"] += 1
         amount = int(rng.integers(10, 100)) * 5000
         outcome = rng.choice(["closedwon", "closedlost", "open"], p=[.35, .3, .35])
         if won_needed and len(with_deal) <= 3:
@@ -525,7 +593,7 @@ def write_hubspot(land, rng, cv: Conversions, p: People, ss, ck_ids: list, start
             props = {"dealname": name, "amount": amt, "dealstage": stage, "pipeline": "default",
                      "createdate": created, "closedate": iso_utc(tc) if closed else None,
                      "hs_is_closed_won": "true" if stage == "closedwon" else "false",
-                     "deal_currency_code": cur, "hs_lastmodifieddate": iso_utc(tc)}
+                     "deal_currency_code": code, "hs_lastmodifieddate": iso_utc(tc)}
             deals.append((tc, {"id": str(deal_id), "properties": props, "createdAt": created,
                                "updatedAt": iso_utc(tc), "archived": False,
                                "associations": {"contacts": {"results": [{"id": hid, "type": "deal_to_contact"}]}}}))

@@ -29,7 +29,7 @@ from .web import make_sessions, write_ga4
 log = logging.getLogger(__name__)
 
 DEFAULT_START = date(2026, 10, 1)
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.1"
 
 SCALES = {
     "tiny": dict(subscribers=200, days=7, twilio_page_size=50, hubspot_page_size=100),
@@ -126,7 +126,7 @@ def generate(out_dir, truth_dir, subscribers: int = 200, days: int = 7, seed: in
     pr = price_conversions(R("prices"), cv, p, cp, s, seed, land)
     ck_ids = conv_click_ids(ck, cv.n)
     sms_known, shop_written = write_shopify(land, R("shopify"), cv, pr, p, ss, ck_ids, tzt, start_us, end_us)
-    aff_truth, brand_pb = write_postbacks_and_reports(land, R("postbacks"), cv, pr, ss, sms_known, start_us,
+    aff_truth, brand_pb, aff_claims = write_postbacks_and_reports(land, R("postbacks"), cv, pr, ss, sms_known, start_us,
                                                       end_us, seed)
     pos_truth = write_pos(land, R("pos"), cv, pr, p, tzt, start_us, end_us)
     lead_truth, deal_truth = write_hubspot(land, R("hubspot"), cv, p, ss, ck_ids, start_us, end_us,
@@ -153,7 +153,7 @@ def generate(out_dir, truth_dir, subscribers: int = 200, days: int = 7, seed: in
         (out_dir / source).mkdir(exist_ok=True)
 
     summary = _write_truth(truth_dir, land, p, cp, ms, s, cv, ck, ss, pr, ga4, brand_pb, shop_written,
-                           aff_truth, pos_truth, lead_truth, deal_truth, fx, start, days, seed,
+                           aff_truth, aff_claims, pos_truth, lead_truth, deal_truth, fx, start, days, seed,
                            dict(subscribers=subscribers, visitors=n_vis, days=days, seed=seed,
                                 start_date=start.isoformat(), end_date=(start + timedelta(days=days - 1)).isoformat(),
                                 bot_share=bot_share, holdout_share=holdout_share,
@@ -183,7 +183,7 @@ def _write_csv(path: Path, table: pa.Table) -> None:
 
 
 def _write_truth(truth_dir: Path, land: Landing, p, cp, ms, s, cv, ck, ss, pr, ga4, brand_pb, shop_written,
-                 aff_truth, pos_truth, lead_truth, deal_truth, fx, start: date, days: int, seed: int,
+                 aff_truth, aff_claims, pos_truth, lead_truth, deal_truth, fx, start: date, days: int, seed: int,
                  params: dict) -> dict:
     pkey = p.person_key(np.arange(p.n))
     sub_id = np.where(p.is_sub, p.subscriber_id(np.arange(p.n)), b"")
@@ -285,6 +285,10 @@ def _write_truth(truth_dir: Path, land: Landing, p, cp, ms, s, cv, ck, ss, pr, g
             cid=f"conv_{x['conv']}_won")
     conv_table = pa.table({k: pa.array(v) if k == "cancelled" else pa.array(v, pa.string()) for k, v in rows.items()})
     _write_csv(truth_dir / "conversions.csv", conv_table)
+    # affiliate report rows that are no conversion: the network's claim alone
+    _write_csv(truth_dir / "affiliate_claims.csv", pa.table(
+        {k: pa.array([str(c[k]) for c in aff_claims], pa.string())
+         for k in ("network", "transaction_id", "click_id", "revenue", "converted_at_unix")}))
 
     # lift per campaign: the configured probabilities and what was drawn inside the window
     n_t = np.bincount(ms.camp[~ms.control], minlength=cp.n)
@@ -343,6 +347,9 @@ def _write_truth(truth_dir: Path, land: Landing, p, cp, ms, s, cv, ck, ss, pr, g
             "conversions": int(cv.n),
             "conversions_by_type": {t: int((cv.ctype == i).sum()) for i, t in enumerate(CONV_TYPES)},
             "closed_won_deals": len(deal_truth),
+            "hubspot_leads": len(lead_truth),
+            "affiliate_conversions_echoing_sms_click_id": sum(a["echoes_sms_click"] for a in aff_truth),
+            "affiliate_network_only_claims": len(aff_claims),
             "orders": int((cv.ctype == PURCHASE).sum()),
         },
         "bot_share": {"configured": params["bot_share"], "realized": round(n_bot / max(ck.n, 1), 4)},

@@ -5,7 +5,8 @@
 -- same X-Shopify-Webhook-Id; retries are rows here and collapse in staging.
 -- Shopify quirks: prices are strings, times carry the shop's UTC offset, and the
 -- SMS click id is in the landing_site query or, when the storefront keeps it in the
--- cart, in a note attribute named `sms_click_id`.
+-- cart, in a note attribute named `sms_click_id` (an affiliate network's own click
+-- id, `aff_click_id`, the same two ways).
 {%- set topics = ['orders/paid', 'orders/cancelled', 'refunds/create'] %}
 {#- the order's own contact fields, else its customer's #}
 {%- set order_email = "coalesce("
@@ -63,6 +64,10 @@ parsed as (
             {{ url_query_param(json_text('record_json', '$.body.landing_site'), 'sms_click_id') }},
             nullif(trim({{ json_array_find('record_json', '$.body.note_attributes', '$.name', 'sms_click_id', '$.value') }}), '')
         ) as sms_click_id,
+        coalesce(
+            {{ url_query_param(json_text('record_json', '$.body.landing_site'), 'aff_click_id') }},
+            nullif(trim({{ json_array_find('record_json', '$.body.note_attributes', '$.name', 'aff_click_id', '$.value') }}), '')
+        ) as aff_click_id,
         upper({{ json_text('record_json', '$.body.discount_codes[0].code') }}) as discount_code,
         {{ json_array_length('record_json', '$.body.line_items') }} as line_item_count,
         {{ json_array_length('record_json', '$.body.transactions') }} as refund_transaction_count,
