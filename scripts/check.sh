@@ -31,17 +31,17 @@ python -m sms_attribution.loading
 
 # The same order as the nightly Dagster job: staging (with the seeds), the bot-scoring
 # Python asset over the staged clicks, then every model downstream of the scores.
-# The selection and indirect-selection mode are settings.STAGING_SELECTION and
-# settings.INDIRECT_SELECTION (orchestration/sms_attribution/settings.py), which the
-# tests and the benchmark use too; keep the two in step.
+# The two steps are the selectors of selectors.yml, which settings.DBT_STAGING_STEP
+# and settings.DBT_DOWNSTREAM_STEP (orchestration/sms_attribution/settings.py) name
+# for the tests and the benchmark too.
 step "dbt build on DuckDB: seeds and staging"
-dbt build --target duckdb --select "resource_type:seed path:models/staging" --indirect-selection buildable
+dbt build --target duckdb --selector nightly_staging --indirect-selection buildable
 
 step "score the staged clicks (the scoring/click_bot_scores asset)"
 python -m sms_attribution.scoring
 
 step "dbt build on DuckDB: everything downstream"
-dbt build --target duckdb --exclude "resource_type:seed path:models/staging" --indirect-selection buildable
+dbt build --target duckdb --selector nightly_downstream --indirect-selection buildable
 
 step "dbt source freshness"
 dbt source freshness --target duckdb

@@ -4,7 +4,8 @@
 -- (security gateway or cloud provider, else a /24 or /48 prefix, never an
 -- address) of bot clicks flagged for their network or address, and the user-agent
 -- families of all bot clicks, three most frequent each. Clicks on unknown short
--- codes have no campaign (campaign_id null).
+-- codes have no campaign (campaign_id null). Reads core.fct_clicks, so a click,
+-- a human click and a landing mean here what they mean in every mart.
 -- The reason codes are the registry's (orchestration/sms_attribution/scoring/
 -- reasons.py); a Python test keeps this list and the contract in step with it.
 {%- set reason_codes = [
@@ -15,8 +16,25 @@
 {%- set network_reasons = ['security_gateway_ip', 'datacenter_ip', 'ip_burst', 'ip_high_volume', 'repeat_clicks'] %}
 {%- set string_type = api.Column.translate_type('string') %}
 
-with clicks_scored as (
-    select * from {{ ref('int_clicks_scored') }}
+with clicks as (
+    select * from {{ ref('fct_clicks') }}
+),
+
+-- the core fact of clicks, as every other mart counts them (has_landed: a GA4
+-- session carried the click id)
+clicks_scored as (
+    select
+        campaign_id,
+        cast(clicked_at as date) as clicked_date,
+        is_human,
+        is_bot,
+        has_landed,
+        is_scored,
+        bot_reasons as reasons,
+        bot_ua_family as ua_family,
+        bot_ip_network as ip_network,
+        scoring_version
+    from clicks
 ),
 
 clicks_by_day as (

@@ -14,14 +14,17 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 # The nightly job's order when dbt runs outside Dagster (scripts/check.sh, the tests,
-# the benchmark): `dbt build --select STAGING_SELECTION`, the bot-scoring step, then
-# `dbt build --exclude STAGING_SELECTION`. `buildable` indirect selection runs each
-# test in the step that builds the last of its parents (a relationships test from an
-# intermediate model to a staging one runs in step two).
-STAGING_SELECTION = ("resource_type:seed", "path:models/staging")
+# the benchmark): `dbt build --selector nightly_staging`, the bot-scoring step, then
+# `dbt build --selector nightly_downstream` (selectors.yml: the staging step is seeds
+# and staging except stg_scoring__click_bot_scores, which reads the scorer's output).
+# `buildable` indirect selection runs each test in the step that builds the last of
+# its parents (a relationships test from an intermediate model to a staging one runs
+# in step two).
+STAGING_SELECTOR = "nightly_staging"
+DOWNSTREAM_SELECTOR = "nightly_downstream"
 INDIRECT_SELECTION = "buildable"
-DBT_STAGING_STEP = ["--select", *STAGING_SELECTION, "--indirect-selection", INDIRECT_SELECTION]
-DBT_DOWNSTREAM_STEP = ["--exclude", *STAGING_SELECTION, "--indirect-selection", INDIRECT_SELECTION]
+DBT_STAGING_STEP = ["--selector", STAGING_SELECTOR, "--indirect-selection", INDIRECT_SELECTION]
+DBT_DOWNSTREAM_STEP = ["--selector", DOWNSTREAM_SELECTOR, "--indirect-selection", INDIRECT_SELECTION]
 
 
 def _path_from_env(name: str, default: Path) -> Path:

@@ -39,7 +39,7 @@ def run_dbt(args: list[str], duckdb_path: Path, target_path: Path) -> subprocess
 
 
 def build_warehouse(duckdb_path: Path, target_path: Path) -> None:
-    """The nightly job's order outside Dagster (settings.STAGING_SELECTION)."""
+    """The nightly job's order outside Dagster (selectors.yml, settings.DBT_STAGING_STEP)."""
     from sms_attribution import settings
     from sms_attribution.scoring.reasons import DEFAULT_THRESHOLD
     from sms_attribution.scoring.scorer import score_clicks

@@ -1,6 +1,6 @@
 -- One row per staged click (click_id), bots included, with its link, send,
 -- campaign and variant and the bot score that the Python asset
--- scoring/click_bot_scores wrote (source scoring.click_bot_scores). Filter on
+-- scoring/click_bot_scores wrote (stg_scoring__click_bot_scores). Filter on
 -- is_human to count clicks as people made them; nothing is dropped here. A click
 -- the scorer has not seen yet (staged after the asset ran) has is_scored = false
 -- and counts as human until the next run (a warning test watches for it).
@@ -19,7 +19,7 @@ sends as (
 ),
 
 click_bot_scores as (
-    select * from {{ source('scoring', 'click_bot_scores') }}
+    select * from {{ ref('stg_scoring__click_bot_scores') }}
 ),
 
 sends_by_short_code as (

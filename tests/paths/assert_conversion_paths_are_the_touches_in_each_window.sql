@@ -1,0 +1,78 @@
+-- The eligible touches of every conversion, recomputed from the core facts
+-- (core.fct_conversions, core.fct_touchpoints) rather than read off the paths
+-- model's own columns, must be exactly the attributed rows of int_conversion_paths;
+-- a conversion with none must be there once, unattributed. A touch is eligible when
+-- it is the conversion's person's or the click the conversion carries, not after the
+-- conversion, and no more than var('attribution_lookback_days') x 86400 s before it
+-- (here: the touch moved forward by the window is not before the conversion).
+-- Returns every difference: a (conversion, touch) with expected_rows <> actual_rows.
+{%- set lookback_seconds = var('attribution_lookback_days') | int * 86400 %}
+
+with conversions as (
+    select * from {{ ref('fct_conversions') }}
+),
+
+touchpoints as (
+    select * from {{ ref('fct_touchpoints') }}
+),
+
+paths as (
+    select * from {{ ref('int_conversion_paths') }}
+),
+
+expected as (
+    select distinct
+        conversions.conversion_id,
+        touchpoints.touchpoint_id
+    from conversions
+    inner join touchpoints
+        on
+            conversions.person_id = touchpoints.person_id
+            or (touchpoints.touchpoint_type = 'sms_click' and conversions.sms_click_id = touchpoints.sms_click_id)
+    where
+        not touchpoints.touched_at > conversions.converted_at
+        and {{ timestamp_add_seconds('touchpoints.touched_at', lookback_seconds) }} >= conversions.converted_at
+),
+
+conversions_with_a_touch as (
+    select distinct conversion_id from expected
+),
+
+keyed_expected as (
+    select
+        conversion_id,
+        touchpoint_id as touchpoint_key,
+        count(*) as expected_rows
+    from expected
+    group by 1, 2
+    union all
+    select
+        conversions.conversion_id,
+        '(none)' as touchpoint_key,
+        1 as expected_rows
+    from conversions
+    left join conversions_with_a_touch
+        on conversions.conversion_id = conversions_with_a_touch.conversion_id
+    where conversions_with_a_touch.conversion_id is null
+),
+
+keyed_actual as (
+    select
+        conversion_id,
+        coalesce(touchpoint_id, '(none)') as touchpoint_key,
+        count(*) as actual_rows
+    from paths
+    group by 1, 2
+)
+
+select
+    coalesce(keyed_expected.conversion_id, keyed_actual.conversion_id) as conversion_id,
+    coalesce(keyed_expected.touchpoint_key, keyed_actual.touchpoint_key) as touchpoint_key,
+    coalesce(keyed_expected.expected_rows, 0) as expected_rows,
+    coalesce(keyed_actual.actual_rows, 0) as actual_rows
+from keyed_expected
+full outer join keyed_actual
+    on
+        keyed_expected.conversion_id = keyed_actual.conversion_id
+        and keyed_expected.touchpoint_key = keyed_actual.touchpoint_key
+where coalesce(keyed_expected.expected_rows, 0) <> coalesce(keyed_actual.actual_rows, 0)
