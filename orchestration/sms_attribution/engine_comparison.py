@@ -12,8 +12,8 @@ per relation:
 - per column: the null count, and by kind the sum (integers exactly; floats and
   decimals to a relative 1e-9 of the sum of absolute values), the sum of epoch
   milliseconds or days (timestamps, dates), the count of true (booleans), the sum
-  of lengths (strings), and the distinct count (all of these except floats and
-  nested types).
+  of lengths, the least and the greatest value (strings), and the distinct count
+  (all of these except floats and nested types).
 
 Each engine's own manifest names its relations (`target/manifest.json` for
 DuckDB, `target/spark/manifest.json` for Spark), so a schema that depends on the
@@ -178,6 +178,10 @@ def _stat_expressions(column: str, kind: str, d: Dialect) -> dict[str, str]:
         exprs["sum_epoch_days"] = f"sum({d.epoch_days(c)})"
     if kind in {"integer", "decimal", "boolean", "string", "timestamp", "date"}:
         exprs["distinct"] = f"count(distinct {c})"
+    if kind == "string":
+        # Catches values built in another order (a list aggregated unsorted).
+        exprs["min"] = f"min({c})"
+        exprs["max"] = f"max({c})"
     return exprs
 
 
@@ -310,6 +314,10 @@ def compare_profiles(model: str, duckdb: Profile | None, spark: Profile | None) 
             if stat == "sum":
                 sa, sb = a_col.stats.get("sum_abs"), b_col.stats.get("sum_abs")
                 scale = max((float(s) for s in (sa, sb) if s is not None), default=None)
+            if stat in {"min", "max"}:
+                if a != b:
+                    out.append(Difference(model, name, stat, a, b))
+                continue
             if not _numbers_equal(a, b, scale):
                 out.append(Difference(model, name, stat, a, b))
     return out
@@ -333,7 +341,10 @@ def spark_conf_from_profiles(profiles_path: Path) -> dict[str, str]:
 def spark_session(conf: dict[str, str]):
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.appName("sms_attribution_engine_comparison").master("local[*]").enableHiveSupport()
+    builder = (
+        SparkSession.builder.appName("sms_attribution_engine_comparison").master("local[*]").enableHiveSupport()
+        .config("spark.ui.showConsoleProgress", "false")
+    )
     for key, value in conf.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
@@ -365,26 +376,31 @@ def duckdb_profiles(duckdb_file: Path, relations: dict[str, Relation]) -> dict[s
     return out
 
 
-def spark_profiles(spark, relations: dict[str, Relation]) -> dict[str, Profile | None]:
-    out: dict[str, Profile | None] = {}
+def spark_profiles(spark, relations: dict[str, Relation], workers: int = 3) -> dict[str, Profile | None]:
+    """Profiles on Spark; a few relations at a time (each query is small, so the
+    driver's per-query overhead dominates and overlaps well)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     existing: dict[str, set[str]] = {}
-    for uid, rel in relations.items():
-        schema = rel.schema.lower()
-        if schema not in existing:
-            try:
-                existing[schema] = {t.name.lower() for t in spark.catalog.listTables(schema)}
-            except Exception:  # the database itself is missing
-                existing[schema] = set()
-        if rel.identifier.lower() not in existing[schema]:
-            out[uid] = None
-            continue
+    for schema in sorted({rel.schema.lower() for rel in relations.values()}):
+        try:
+            existing[schema] = {t.name.lower() for t in spark.catalog.listTables(schema)}
+        except Exception:  # the database itself is missing
+            existing[schema] = set()
+
+    def one(rel: Relation) -> Profile | None:
+        if rel.identifier.lower() not in existing[rel.schema.lower()]:
+            return None
         name = f"`{rel.schema}`.`{rel.identifier}`"
         types = spark.table(name).dtypes
-        out[uid] = profile_relation(
+        return profile_relation(
             lambda sql: [tuple(r) for r in spark.sql(sql).collect()],
             name, types, rel.keys, SPARK,
         )
-    return out
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {uid: pool.submit(one, rel) for uid, rel in relations.items()}
+        return {uid: future.result() for uid, future in futures.items()}
 
 
 def compare_engines(

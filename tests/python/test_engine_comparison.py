@@ -112,3 +112,9 @@ def test_keys_come_from_unique_and_unique_combination_tests_and_ephemeral_models
     assert sorted(relations) == ["model.p.a", "seed.p.s"]
     assert relations["model.p.a"].keys == (("a_id",),)
     assert relations["seed.p.s"].keys == (("x", "y"),)
+
+
+def test_strings_in_another_order_are_reported():
+    differences = compare_profiles("rpt", profile("update t set code = 'a; b' where order_id = 1"),
+                                   profile("update t set code = 'b; a' where order_id = 1"))
+    assert ("rpt", "code", "max") in [(d.model, d.column, d.metric) for d in differences]
