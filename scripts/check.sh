@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check: sqlfluff lint, dbt build on DuckDB and on Spark over the tiny
-# generated landing zone, and pytest. CI runs exactly this (.ci/run).
+# generated landing zone, the comparison of every model on the two engines, and
+# pytest. CI runs exactly this (.ci/run).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
@@ -49,6 +50,12 @@ dbt source freshness --target duckdb
 step "publish raw to Spark, dbt build on Spark"
 python -m sms_attribution.spark_raw
 dbt build --target spark --target-path target/spark
+
+# Every model, seed and snapshot read back from both engines: row counts, primary-key
+# values, and per column null counts, sums (floats to a relative 1e-9), distinct
+# counts. Any difference fails, naming the model and the column.
+step "compare every model on DuckDB and Spark"
+python -m sms_attribution.engine_comparison --manifest target/manifest.json --spark-manifest target/spark/manifest.json
 
 step "pytest"
 python -m pytest tests/python
