@@ -387,7 +387,7 @@ def test_seeds_are_declared_with_a_tested_key():
 
 
 def test_the_scores_source_points_at_the_asset():
-    sources = yaml.safe_load((PROJECT_DIR / "models" / "scoring" / "_scoring__sources.yml").read_text())
+    sources = yaml.safe_load((PROJECT_DIR / "models" / "staging" / "scoring" / "_scoring__sources.yml").read_text())
     table = sources["sources"][0]["tables"][0]
     assert sources["sources"][0]["schema"] == SCORES_SCHEMA and table["name"] == SCORES_TABLE
     assert table["meta"]["dagster"]["asset_key"] == [SCORES_SCHEMA, SCORES_TABLE]
@@ -423,7 +423,10 @@ def test_the_scoring_asset_sits_between_staging_and_the_models_that_read_it(defi
     assert parents == {"stg_shortlinks__clicks", "stg_shortlinks__links", "stg_sms_platform__sends",
                        "stg_twilio__message_statuses", "stg_ga4__events"}
     children = {key.path[-1] for key in graph.get(scores).child_keys}
-    assert "int_clicks_scored" in children
+    # the scores' staging model reads the asset's table, and the models read it
+    assert children == {"stg_scoring__click_bot_scores"}
+    staged = next(key for key in graph.get(scores).child_keys if key.path[-1] == "stg_scoring__click_bot_scores")
+    assert "int_clicks_scored" in {key.path[-1] for key in graph.get(staged).child_keys}
     assert graph.get(scores).group_name == "scoring"
 
 
