@@ -77,8 +77,9 @@ def quarantined_record_key(source_name: str, record: str | None) -> str | None:
     if not isinstance(obj, dict):
         return None
     if source_name == "shopify_orders":
-        body = obj.get("body") or {}
-        key = body.get("order_id") if "refund_line_items" in body or "transactions" in body else body.get("id")
+        body = obj.get("body") or {}  # a refund names its order; an order is its own id
+        topic = (obj.get("headers") or {}).get("X-Shopify-Topic")
+        key = body.get("order_id") if topic == "refunds/create" else body.get("id")
     elif source_name == "postbacks":
         key = (parse_qs(obj.get("query") or "").get("order_id") or [None])[0]
     elif source_name == "affiliate_reports":

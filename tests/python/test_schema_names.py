@@ -5,7 +5,6 @@ own, so two people on one Spark metastore never overwrite each other's tables.""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -35,4 +34,3 @@ def test_dev_target_prefixes_every_schema_with_its_own(tmp_path, monkeypatch):
     assert set(schemas.values()) == {f"dev_alice_{s}" for s in CONTRACT_SCHEMAS}
     other = schemas_of("dev", tmp_path / "bob", monkeypatch, dev_schema="dev_bob")
     assert not set(schemas.values()) & set(other.values()), "two developers share no schema"
-    assert os.environ["DBT_DEV_SCHEMA"] == "dev_bob"

@@ -35,6 +35,7 @@
 -- revenue is in the reported currency; revenue_usd uses the fx rate of the UTC
 -- day (else the latest earlier one), and for a Shopify order is net of refunds.
 {%- set decimal_type = 'decimal(18,4)' %}
+{%- set lead_default = "case when reports_unioned.conversion_type = 'lead' then 0 end" %}
 {%- set string_type = api.Column.translate_type('string') %}
 
 with orders_netted as (
@@ -93,7 +94,7 @@ orders_by_sms_click as (
 
 -- an affiliate network's click id, read as ours where the redirect server issued it
 affiliate_clicks as (
-    select distinct click_id from clicks
+    select click_id from clicks
 ),
 
 lead_entries as (
@@ -276,10 +277,10 @@ reports_from_hubspot_contacts as (
         'hubspot_lead' as match_rule,
         'lead' as conversion_type,
         updated_at as converted_at,
-        cast(0 as {{ decimal_type }}) as revenue,
-        cast(0 as {{ decimal_type }}) as net_revenue,
+        cast(null as {{ decimal_type }}) as revenue,
+        cast(null as {{ decimal_type }}) as net_revenue,
         cast(null as {{ string_type }}) as currency,
-        cast(0 as {{ decimal_type }}) as revenue_usd,
+        cast(null as {{ decimal_type }}) as revenue_usd,
         concat('hubspot_contact_id:', contact_id) as person_identifier,
         sms_click_id,
         false as is_refunded,
@@ -357,22 +358,12 @@ final as (
         reports_unioned.converted_at,
         -- a lead carries no money unless its reporter names some: 0, not null, so that
         -- credit x revenue and every sum stay defined
-        cast(
-            case
-                when reports_unioned.conversion_type = 'lead' then coalesce(reports_unioned.revenue, 0)
-                else reports_unioned.revenue
-            end as {{ decimal_type }}
-        ) as revenue,
-        cast(
-            case
-                when reports_unioned.conversion_type = 'lead' then coalesce(reports_unioned.net_revenue, 0)
-                else reports_unioned.net_revenue
-            end as {{ decimal_type }}
-        ) as net_revenue,
+        cast(coalesce(reports_unioned.revenue, {{ lead_default }}) as {{ decimal_type }}) as revenue,
+        cast(coalesce(reports_unioned.net_revenue, {{ lead_default }}) as {{ decimal_type }}) as net_revenue,
         reports_unioned.currency,
         cast(
             case
-                when reports_unioned.source_system in ('shopify', 'hubspot_contact') then reports_unioned.revenue_usd
+                when reports_unioned.source_system = 'shopify' then reports_unioned.revenue_usd
                 when reports_unioned.conversion_type = 'lead' and coalesce(reports_unioned.net_revenue, 0) = 0 then 0
                 else reports_unioned.net_revenue * report_rates.rate_to_usd
             end as {{ decimal_type }}

@@ -1,7 +1,6 @@
 -- One row per landing file the loader has seen in a load (loaded_file_id): loaded,
 -- skipped as a byte-identical duplicate of a file loaded before, or failed whole
 -- (error says why), with the rows it landed.
-{%- set string_type = api.Column.translate_type('string') %}
 
 with source as (
     select * from {{ source('loader', 'loaded_files') }}

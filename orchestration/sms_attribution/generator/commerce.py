@@ -21,6 +21,7 @@ from .messaging import Campaigns, Sends, coupon_codes
 from .outcomes import LEAD, OFFLINE, PURCHASE, P_SMS_CLICK, Clicks, Conversions
 from .people import People
 from .util import DAY, HOUR, MIN, SEC, TzTable, choice_exact, gather, iso_offset, money_str
+from .web import AFF_PREFIX
 
 XYZ = len(C.CURRENCIES)  # index of the unknown currency
 CUR_NAMES = C.CURRENCIES + [C.UNKNOWN_CURRENCY]
@@ -284,7 +285,6 @@ def write_shopify(land, rng, cv: Conversions, pr: Priced, p: People, ss, ck_ids:
 
 
 AFF_TX_FORMAT = {0: "IR{:010d}", 1: "{:09d}", 2: "{:010d}", 3: None}
-AFF_CLAIM_PREFIX = ["ir_", "aw_", "cj_", "ef_"]  # the networks' own click ids (web.AFF_PREFIX)
 
 
 def write_postbacks_and_reports(land, rng, cv: Conversions, pr: Priced, ss, sms_known: dict,
@@ -385,7 +385,7 @@ def write_postbacks_and_reports(land, rng, cv: Conversions, pr: Priced, ss, sms_
     for net, (name, offers, _, _) in enumerate(C.AFFILIATE_NETWORKS):
         t = start_us + int(rng.uniform(0.1, 0.8) * (end_us - start_us))
         tx = f"claim{(net * 7919 + seed * 31 + 11) % 10 ** 7:07d}"
-        click = f"{AFF_CLAIM_PREFIX[net]}{int(rng.integers(0, 1 << 62)):016x}"
+        click = f"{AFF_PREFIX[net].decode()}{int(rng.integers(0, 1 << 62)):016x}"  # the network's own id
         amount = int(rng.integers(1500, 9000))
         claim_rows.setdefault(net, []).append(
             (t, [tx, click, offers[0], "purchase", money_str(amount * 8 // 100), money_str(amount), "USD",
@@ -549,7 +549,8 @@ def write_hubspot(land, rng, cv: Conversions, p: People, ss, ck_ids: list, start
                                "sms_click_id": ch_props.get("sms_click_id")})
         # a lead edited without converting: HubSpot lists the whole contact again with a
         # later updatedAt (a phone written another way, a corrected first name); the stage
-        # stays `lead`. Written before any deal moves the stage on (deals start a day later).
+        # stays `lead`. Written within 0.2 x `scale` days, before any deal moves the stage on
+        # (a deal starts at least `scale` days after its lead).
         if rng.random() < 0.35:
             props = state[int(cv.person[j])]["props"]
             ph = props.get("phone")

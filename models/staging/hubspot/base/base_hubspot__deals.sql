@@ -8,6 +8,9 @@
 {%- set createdate = "coalesce("
     ~ json_text('record_json', '$.properties.createdate') ~ ", "
     ~ json_text('record_json', '$.createdAt') ~ ")" %}
+{#- the deal's own currency; HubSpot writes the amount in the company currency when it names none #}
+{%- set deal_currency_code = "upper(nullif(trim("
+    ~ json_text('record_json', '$.properties.deal_currency_code') ~ "), ''))" %}
 
 with source as (
     select * from {{ source('hubspot', 'hubspot_deals') }}
@@ -26,13 +29,8 @@ parsed as (
         {{ json_array_length('record_json', '$.associations.contacts.results') }} as associated_contacts,
         {{ json_text('record_json', '$.properties.amount') }} as amount_text,
         {{ try_cast(json_text('record_json', '$.properties.amount'), 'decimal(18, 4)') }} as amount,
-        -- amount is in the portal's company currency unless the deal names another
-        coalesce(
-            upper(nullif(trim({{ json_text('record_json', '$.properties.deal_currency_code') }}), '')),
-            upper('{{ var("hubspot_company_currency") }}')
-        ) as currency,
-        nullif(trim({{ json_text('record_json', '$.properties.deal_currency_code') }}), '') is null
-            as is_company_currency,
+        coalesce({{ deal_currency_code }}, '{{ var("hubspot_company_currency") | upper }}') as currency,
+        {{ deal_currency_code }} is null as is_company_currency,
         lower({{ json_text('record_json', '$.properties.dealstage') }}) as dealstage,
         {{ json_text('record_json', '$.properties.pipeline') }} as pipeline,
         lower({{ json_text('record_json', '$.properties.hs_is_closed_won') }}) as hs_is_closed_won,
