@@ -30,6 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from .. import settings
+from .reasons import UA_CONVENTIONS
 
 PREVIEW_FETCHERS_SEED = settings.PROJECT_DIR / "seeds" / "known_preview_fetchers.csv"
 MISSING_USER_AGENTS = ("", "-")
@@ -73,6 +74,21 @@ def crawler_patterns_re2() -> tuple[str, str]:
     return exclusion, crawler
 
 
+def _sql_literal(pattern: str) -> str:
+    return "'" + pattern.replace("'", "''") + "'"
+
+
+def convention_sql(column: str = "present.user_agent") -> str:
+    """The first bot convention (reasons.UA_CONVENTIONS) the user agent follows, else null."""
+    whens = []
+    for rule in UA_CONVENTIONS:
+        condition = f"regexp_matches({column}, {_sql_literal('(?i)(' + rule.pattern + ')')})"
+        if rule.unless:
+            condition += f" and not regexp_matches({column}, {_sql_literal('(?i)(' + rule.unless + ')')})"
+        whens.append(f"when {condition} then '{rule.code}'")
+    return "case " + " ".join(whens) + " end"
+
+
 def is_crawler(user_agent: str) -> bool:
     """crawlerdetect's own verdict (Python), for single strings."""
     return bool(_crawlerdetect().is_crawler(user_agent))
@@ -112,7 +128,7 @@ def classify_user_agents(
     conn.register("_preview_fetchers", seed)
     exclusion, crawler = crawler_patterns_re2()
     conn.execute(
-        """
+        f"""
         create or replace temp table _ua_candidates as
         with present as (
             select user_agent
@@ -136,7 +152,8 @@ def classify_user_agents(
             -- CrawlerDetect strips browser tokens first; an empty rest is no crawler
             trim(regexp_replace(present.user_agent, $exclusion, '', 'g')) <> ''
                 and regexp_matches(regexp_replace(present.user_agent, $exclusion, '', 'g'), $crawler)
-                as may_be_crawler
+                as may_be_crawler,
+            {convention_sql()} as convention
         from present
         left join fetcher_matches
             on present.user_agent = fetcher_matches.user_agent
@@ -158,7 +175,11 @@ def classify_user_agents(
             user_agents.user_agent,
             user_agents.user_agent is null or trim(user_agents.user_agent) in ('', '-') as is_missing,
             candidates.fetcher_family,
-            crawlers.user_agent is not null as is_bot_pattern,
+            crawlers.user_agent is not null or candidates.convention is not null as is_bot_pattern,
+            case
+                when crawlers.user_agent is not null then 'crawlerdetect'
+                else candidates.convention
+            end as ua_rule,
             coalesce(candidates.fetcher_family, python.ua_family) as ua_family,
             python.ua_family = 'Other' as is_unknown_client
         from _user_agents as user_agents
