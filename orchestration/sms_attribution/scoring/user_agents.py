@@ -4,7 +4,8 @@ maintained CrawlerDetect patterns, or a browser (and which one).
 Classification runs once per distinct user-agent string, never per click, with
 three sources of evidence:
 
-- `seeds/known_preview_fetchers.csv`: SMS and chat apps' preview fetchers, each
+- the dbt seed `seeds.known_preview_fetchers` (seeds/known_preview_fetchers.csv), read
+  from the warehouse where dbt built it: SMS and chat apps' preview fetchers, each
   pattern with the public page it comes from (first matching row wins, so the
   specific rows come first). Patterns are case-insensitive regular expressions
   in the subset that RE2 (DuckDB) and Python share.
@@ -32,7 +33,8 @@ import pyarrow as pa
 from .. import settings
 from .reasons import UA_CONVENTIONS
 
-PREVIEW_FETCHERS_SEED = settings.PROJECT_DIR / "seeds" / "known_preview_fetchers.csv"
+PREVIEW_FETCHERS_TABLE = "known_preview_fetchers"  # the dbt seed, built into schema `seeds`
+PREVIEW_FETCHERS_SEED = settings.PROJECT_DIR / "seeds" / f"{PREVIEW_FETCHERS_TABLE}.csv"
 MISSING_USER_AGENTS = ("", "-")
 
 _LOOKAROUND = re.compile(r"\(\?<?[!=][^()]*\)")
@@ -47,12 +49,31 @@ class PreviewFetcher:
 
 
 def load_preview_fetchers(path: Path = PREVIEW_FETCHERS_SEED) -> list[PreviewFetcher]:
+    """The seed's rows from its CSV file (tests and the corpus measurement; the
+    scorer reads the built seed table, `preview_fetchers_from_warehouse`)."""
     with path.open(newline="", encoding="utf-8") as handle:
-        fetchers = [PreviewFetcher(**row) for row in csv.DictReader(handle)]
+        return _checked_fetchers([PreviewFetcher(**row) for row in csv.DictReader(handle)], path.name)
+
+
+def preview_fetchers_from_warehouse(
+    conn: duckdb.DuckDBPyConnection, seeds_schema: str = "seeds"
+) -> list[PreviewFetcher]:
+    """The dbt seed `known_preview_fetchers` as built in the warehouse, in file order
+    (dbt loads the rows in the file's order; first matching row wins)."""
+    rows = conn.execute(f"""
+        select pattern, family, kind, source_url
+        from {seeds_schema}.{PREVIEW_FETCHERS_TABLE}
+        order by rowid
+    """).fetchall()
+    fetchers = [PreviewFetcher(*(str(v) for v in row)) for row in rows]
+    return _checked_fetchers(fetchers, f"{seeds_schema}.{PREVIEW_FETCHERS_TABLE}")
+
+
+def _checked_fetchers(fetchers: list[PreviewFetcher], where: str) -> list[PreviewFetcher]:
     for fetcher in fetchers:
         re.compile(fetcher.pattern)
         if not fetcher.source_url.startswith("https://"):
-            raise ValueError(f"{path.name}: {fetcher.pattern!r} needs the public page it comes from")
+            raise ValueError(f"{where}: {fetcher.pattern!r} needs the public page it comes from")
     return fetchers
 
 
