@@ -122,14 +122,19 @@ def npm_user_agents(package_dir: Path) -> Corpus:
 def matomo_corpora(device_detector_dir: Path) -> list[Corpus]:
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: about 10x faster on 60 MB of fixtures
+
+    def load(path: Path):
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+
     root = device_detector_dir / "tests" / "fixtures" / "upstream"
-    bots = {e["user_agent"].strip() for e in yaml.safe_load((root / "bots.yml").read_text(encoding="utf-8"))}
+    bots = {e["user_agent"].strip() for e in load(root / "bots.yml")}
     browsers: set[str] = set()
     in_app: set[str] = set()
     for path in sorted(root.glob("*.yml")):
         if not path.name.startswith(DEVICE_FIXTURE_PREFIXES):
             continue
-        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for entry in load(path) or []:
             client = entry.get("client") or {}
             ua = str(entry["user_agent"]).strip()
             if client.get("type") == "browser":
