@@ -1,5 +1,5 @@
 """The Dagster asset `scoring/click_bot_scores`, placed between the staging models
-it reads and the dbt models that read it (through the dbt source
+and seeds (known_preview_fetchers, datacenter_ip_ranges) it reads and the dbt models that read it (through the dbt source
 scoring.click_bot_scores, whose `meta.dagster.asset_key` is this asset's key), so
 one run of the nightly job goes: loads -> dbt staging -> scoring -> dbt models
 downstream. Dagster runs the dbt multi-asset in steps around it.
@@ -26,7 +26,7 @@ from pydantic import Field
 
 from .. import settings
 from .reasons import DEFAULT_THRESHOLD, THRESHOLD_ENV, threshold_from_env
-from .scorer import SCORES_SCHEMA, SCORES_TABLE, STAGED_MODELS, score_clicks
+from .scorer import SCORES_SCHEMA, SCORES_TABLE, SEED_TABLES, STAGED_MODELS, score_clicks
 
 ASSET_KEY = AssetKey([SCORES_SCHEMA, SCORES_TABLE])
 EVERY_CLICK_SCORED = "every_staged_click_scored"
@@ -43,12 +43,14 @@ class BotScoringConfig(Config):
 def build_click_bot_scores_asset(
     dbt_assets: AssetsDefinition, freshness_policy: FreshnessPolicy | None = None
 ) -> AssetsDefinition:
-    """The scoring asset, depending on the dbt assets of the staged models it reads."""
+    """The scoring asset, depending on the dbt assets of the staged models and the
+    seeds it reads (so the lineage shows every input)."""
     staged = [get_asset_key_for_model([dbt_assets], model) for model in STAGED_MODELS]
+    seeds = [get_asset_key_for_model([dbt_assets], seed) for seed in SEED_TABLES]
 
     @asset(
         key=ASSET_KEY,
-        deps=staged,
+        deps=[*staged, *seeds],
         group_name=SCORES_SCHEMA,
         kinds={"duckdb", "python"},
         freshness_policy=freshness_policy,

@@ -36,7 +36,7 @@ import duckdb
 
 from .. import settings
 from .reasons import REASONS, threshold_from_env
-from .scorer import SCORES_SCHEMA, SCORES_TABLE, STAGED_MODELS, ScoringResult, score_clicks
+from .scorer import SCORES_SCHEMA, SCORES_TABLE, SEED_TABLES, STAGED_MODELS, ScoringResult, score_clicks
 
 # landing folders behind the staged models the scorer reads
 SCORED_SOURCES = ("sends", "links", "clicks", "twilio_status", "ga4")
@@ -171,7 +171,9 @@ def prepare(scale: str, work: Path, seed: int, reuse: bool, days: int | None = N
                 shutil.rmtree(folder)
         warehouse.unlink(missing_ok=True)
     _run([python, "-m", "sms_attribution.loading"], env)
-    # the staging models the scorer reads and their parents; their tests run in the real build
+    # the seeds and staging models the scorer reads and their parents; their tests run in the real build
+    _run([settings.executable("dbt"), "seed", "--target", "duckdb", "--select", *SEED_TABLES,
+          "--target-path", str(work / "target"), "--log-path", str(work / "logs"), "--quiet"], env)
     _run([settings.executable("dbt"), "run", "--target", "duckdb",
           "--select", *("+" + model for model in STAGED_MODELS), "--target-path", str(work / "target"),
           "--log-path", str(work / "logs"), "--quiet"], env)

@@ -1,5 +1,6 @@
 """Which network an IP address belongs to: published datacenter and security
-gateway ranges (seeds/datacenter_ip_ranges.csv), matched in DuckDB.
+gateway ranges (the dbt seed `seeds.datacenter_ip_ranges`, read from the warehouse
+where dbt built it from seeds/datacenter_ip_ranges.csv), matched in DuckDB.
 
 DuckDB's `inet` extension is downloaded on first use, which this project cannot
 rely on, so addresses are matched in plain SQL: an IPv4 address as a 32-bit
@@ -23,7 +24,8 @@ import pyarrow as pa
 
 from .. import settings
 
-IP_RANGES_SEED = settings.PROJECT_DIR / "seeds" / "datacenter_ip_ranges.csv"
+IP_RANGES_TABLE = "datacenter_ip_ranges"  # the dbt seed, built into schema `seeds`
+IP_RANGES_SEED = settings.PROJECT_DIR / "seeds" / f"{IP_RANGES_TABLE}.csv"
 KINDS = ("security_gateway", "platform", "cloud")
 
 
@@ -36,12 +38,26 @@ class IpRange:
 
 
 def load_ip_ranges(path: Path = IP_RANGES_SEED) -> list[IpRange]:
+    """The seed's rows from its CSV file (tests; the scorer reads the built seed
+    table, `ip_ranges_from_warehouse`)."""
     with path.open(newline="", encoding="utf-8") as handle:
-        ranges = [IpRange(**row) for row in csv.DictReader(handle)]
+        return _checked_ranges([IpRange(**row) for row in csv.DictReader(handle)], path.name)
+
+
+def ip_ranges_from_warehouse(conn: duckdb.DuckDBPyConnection, seeds_schema: str = "seeds") -> list[IpRange]:
+    """The dbt seed `datacenter_ip_ranges` as built in the warehouse."""
+    rows = conn.execute(f"""
+        select cidr, provider, kind, source_url from {seeds_schema}.{IP_RANGES_TABLE}
+    """).fetchall()
+    return _checked_ranges([IpRange(*(str(v) for v in row)) for row in rows],
+                           f"{seeds_schema}.{IP_RANGES_TABLE}")
+
+
+def _checked_ranges(ranges: list[IpRange], where: str) -> list[IpRange]:
     for r in ranges:
         ipaddress.ip_network(r.cidr, strict=True)  # a typo in the seed fails loudly
         if r.kind not in KINDS:
-            raise ValueError(f"{path.name}: {r.cidr} has unknown kind {r.kind!r}")
+            raise ValueError(f"{where}: {r.cidr} has unknown kind {r.kind!r}")
     return ranges
 
 

@@ -139,6 +139,75 @@ REASONS_BY_CODE = {reason.code: reason for reason in REASONS}
 
 
 @dataclass(frozen=True)
+class UaConvention:
+    """A convention that self-identifying bots follow in their user agent. Each fires
+    `ua_bot_pattern` (so the scores table and the report keep their columns) and is
+    named in `_ua_classes.ua_rule`. Patterns are RE2 (DuckDB), case-insensitive;
+    `unless` vetoes the rule (the tokens of the real browsers it would otherwise hit)."""
+
+    code: str
+    pattern: str
+    unless: str
+    fires_when: str
+    rationale: str
+
+
+UA_CONVENTIONS: tuple[UaConvention, ...] = (
+    UaConvention(
+        "ua_tool_name",
+        r"selenium|headless|checkly|datadog|synthetic|puppeteer|playwright|lighthouse|pingdom|uptime|"
+        r"monitor|qualys|scanner|crawler|spider|scraper|bot/|-bot|fetcher|preview|validator|"
+        r"http-?client|sendgrid|event api|webhook|probe|scan|check|audit|diagnos|measurement|agent\b",
+        "",
+        "the user agent names an automation tool, a monitor or a scanner (Selenium, Headless, Checkly, "
+        "Datadog Synthetics, Lighthouse, Qualys, ... bot, crawler, spider, fetcher, preview, webhook)",
+        "browsers name their engine and themselves, never a test or monitoring tool; CrawlerDetect's list "
+        "misses the tools that append their name to a real browser's string",
+    ),
+    UaConvention(
+        "ua_contact_url",
+        r"https?://|www\.[a-z0-9-]+\.[a-z]{2,}|[a-z0-9._-]+@[a-z0-9-]+\.[a-z]{2,}",
+        "",
+        "the user agent carries a URL or an e-mail address (the `+https://example.com/bot` convention)",
+        "crawlers and services leave a page for webmasters to read about them; browsers send no URL",
+    ),
+    UaConvention(
+        "ua_compatible_name",
+        r"compatible; ?[a-z][^;/)]*(/[0-9]|\))",
+        r"compatible; ?(msie|konqueror)",
+        "the user agent says `compatible; Name/version` or `compatible; Name)` for a name other than MSIE "
+        "or Konqueror",
+        "the form crawlers borrowed from `Mozilla/5.0 (compatible; Googlebot/2.1)`; only old Internet "
+        "Explorer and Konqueror browsers used it",
+    ),
+    UaConvention(
+        "ua_no_browser_engine",
+        r"^",
+        r"mozilla/|applewebkit|gecko|trident|presto|khtml|opera|ucweb|ucbrowser|midp|cldc|blackberry|"
+        r"netfront|obigo|openwave|up\.browser|symbian|series ?60|nokia|samsung|sonyericsson|dolfin|maui|"
+        r"dalvik|android|iphone|ipad|darwin|cfnetwork|windows|win10|win32|win64|macintosh|linux|ubuntu|"
+        r"harmony|amiga",
+        "the user agent has no browser engine or platform token at all (no Mozilla/, AppleWebKit, Gecko, "
+        "Trident, Presto, KHTML, Opera, nor a feature phone's MIDP / CLDC / NetFront / Obigo, nor "
+        "a platform: Android's Dalvik, iPhone, Darwin / CFNetwork, Windows, Linux, HarmonyOS)",
+        "every browser, phone browsers included, names its engine or platform; libraries, apps' HTTP "
+        "clients and bots name only themselves (`colly/2.1.0`, `Bluesky/`, `SendGrid Event API`)",
+    ),
+    UaConvention(
+        "ua_bare_mozilla",
+        r"^mozilla/",
+        r"windows|macintosh|mac os|linux|android|iphone|ipad|ipod|x11|cros|bsd|sunos|symbian|blackberry|"
+        r"bb10|playbook|kaios|tizen|webos|mobile|tablet|nokia|series|j2me|midp|cldc|applewebkit|gecko|"
+        r"trident|presto|amiga|brew|inferno",
+        "the user agent starts `Mozilla/` but names no platform (Windows, Mac OS, Linux, Android, iPhone, "
+        "X11, ...) and no engine: `Mozilla/5.0 (Exchange check)`, `Mozilla/5.0 xtate/2.12.4`",
+        "a browser's `Mozilla/5.0` is always followed by its platform; a bare one is a script borrowing the "
+        "prefix",
+    ),
+)
+
+
+@dataclass(frozen=True)
 class Parameters:
     """The numbers in the reasons above, in one place."""
 

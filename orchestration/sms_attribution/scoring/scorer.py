@@ -13,6 +13,9 @@ Reads (schema `staging` unless told otherwise):
     stg_twilio__message_statuses    when that message was delivered
     stg_ga4__events                 whether the click landed (sms_click_id)
 
+    seeds.known_preview_fetchers    the link-preview fetchers' user agents (dbt seed)
+    seeds.datacenter_ip_ranges      published datacenter and security-gateway ranges (dbt seed)
+
 Writes `scoring.click_bot_scores`, replaced whole on every run, one row per staged
 click: click_id, bot_score, is_bot, reasons (';'-joined codes in registry
 order, '' when none), the evidence a report needs (ua_family, ip_network,
@@ -24,7 +27,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import duckdb
 
@@ -33,6 +35,9 @@ from .reasons import PARAMETERS, REASONS, SCORING_VERSION, Parameters
 
 SCORES_SCHEMA = "scoring"
 SCORES_TABLE = "click_bot_scores"
+
+SEEDS_SCHEMA = "seeds"  # dbt_project.yml: seeds: +schema: seeds
+SEED_TABLES = (user_agents.PREVIEW_FETCHERS_TABLE, networks.IP_RANGES_TABLE)
 
 STAGED_MODELS = (
     "stg_shortlinks__clicks",
@@ -257,20 +262,22 @@ def score_clicks(
     *,
     staging_schema: str = "staging",
     parameters: Parameters = PARAMETERS,
-    preview_fetchers_seed: Path = user_agents.PREVIEW_FETCHERS_SEED,
-    ip_ranges_seed: Path = networks.IP_RANGES_SEED,
+    seeds_schema: str = SEEDS_SCHEMA,
     scored_at: datetime | None = None,
 ) -> ScoringResult:
     """Score every click of `<staging_schema>.stg_shortlinks__clicks` and replace
-    scoring.click_bot_scores. Returns counts and timing (the whole step)."""
+    scoring.click_bot_scores, with the preview fetchers and IP ranges of the dbt seeds
+    built in `<seeds_schema>` (SEED_TABLES). Returns counts and timing (the whole step)."""
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
     started = time.perf_counter()
     conn.execute("set enable_progress_bar = false")
     scored_at = (scored_at or datetime.now(UTC)).replace(tzinfo=None)
     clicks_sql = f"select user_agent, ip_address from {staging_schema}.stg_shortlinks__clicks"
-    user_agents.classify_user_agents(conn, clicks_sql, user_agents.load_preview_fetchers(preview_fetchers_seed))
-    networks.register_ip_ranges(conn, networks.load_ip_ranges(ip_ranges_seed))
+    fetchers = user_agents.preview_fetchers_from_warehouse(conn, seeds_schema)
+    ip_ranges = networks.ip_ranges_from_warehouse(conn, seeds_schema)
+    user_agents.classify_user_agents(conn, clicks_sql, fetchers)
+    networks.register_ip_ranges(conn, ip_ranges)
     networks.classify_ip_addresses(conn, clicks_sql)
     scores_sql = _scores_sql(_features_sql(staging_schema, parameters), threshold, scored_at)
     conn.execute(f"create schema if not exists {SCORES_SCHEMA}")

@@ -79,6 +79,13 @@ def candidates() -> dict[str, Callable[[str], bool]]:
     except ImportError:
         pass
     try:
+        from is_bot import Bots
+
+        bots = Bots()
+        found[f"is-bot {_version('is-bot')}"] = bots.is_bot
+    except ImportError:
+        pass
+    try:
         import woothee
 
         found[f"woothee {_version('woothee')}"] = lambda ua: woothee.parse(ua).get("category") == "crawler"

@@ -4,7 +4,8 @@ maintained CrawlerDetect patterns, or a browser (and which one).
 Classification runs once per distinct user-agent string, never per click, with
 three sources of evidence:
 
-- `seeds/known_preview_fetchers.csv`: SMS and chat apps' preview fetchers, each
+- the dbt seed `seeds.known_preview_fetchers` (seeds/known_preview_fetchers.csv), read
+  from the warehouse where dbt built it: SMS and chat apps' preview fetchers, each
   pattern with the public page it comes from (first matching row wins, so the
   specific rows come first). Patterns are case-insensitive regular expressions
   in the subset that RE2 (DuckDB) and Python share.
@@ -30,8 +31,10 @@ import duckdb
 import pyarrow as pa
 
 from .. import settings
+from .reasons import UA_CONVENTIONS
 
-PREVIEW_FETCHERS_SEED = settings.PROJECT_DIR / "seeds" / "known_preview_fetchers.csv"
+PREVIEW_FETCHERS_TABLE = "known_preview_fetchers"  # the dbt seed, built into schema `seeds`
+PREVIEW_FETCHERS_SEED = settings.PROJECT_DIR / "seeds" / f"{PREVIEW_FETCHERS_TABLE}.csv"
 MISSING_USER_AGENTS = ("", "-")
 
 _LOOKAROUND = re.compile(r"\(\?<?[!=][^()]*\)")
@@ -46,12 +49,31 @@ class PreviewFetcher:
 
 
 def load_preview_fetchers(path: Path = PREVIEW_FETCHERS_SEED) -> list[PreviewFetcher]:
+    """The seed's rows from its CSV file (tests and the corpus measurement; the
+    scorer reads the built seed table, `preview_fetchers_from_warehouse`)."""
     with path.open(newline="", encoding="utf-8") as handle:
-        fetchers = [PreviewFetcher(**row) for row in csv.DictReader(handle)]
+        return _checked_fetchers([PreviewFetcher(**row) for row in csv.DictReader(handle)], path.name)
+
+
+def preview_fetchers_from_warehouse(
+    conn: duckdb.DuckDBPyConnection, seeds_schema: str = "seeds"
+) -> list[PreviewFetcher]:
+    """The dbt seed `known_preview_fetchers` as built in the warehouse, in file order
+    (dbt loads the rows in the file's order; first matching row wins)."""
+    rows = conn.execute(f"""
+        select pattern, family, kind, source_url
+        from {seeds_schema}.{PREVIEW_FETCHERS_TABLE}
+        order by rowid
+    """).fetchall()
+    fetchers = [PreviewFetcher(*(str(v) for v in row)) for row in rows]
+    return _checked_fetchers(fetchers, f"{seeds_schema}.{PREVIEW_FETCHERS_TABLE}")
+
+
+def _checked_fetchers(fetchers: list[PreviewFetcher], where: str) -> list[PreviewFetcher]:
     for fetcher in fetchers:
         re.compile(fetcher.pattern)
         if not fetcher.source_url.startswith("https://"):
-            raise ValueError(f"{path.name}: {fetcher.pattern!r} needs the public page it comes from")
+            raise ValueError(f"{where}: {fetcher.pattern!r} needs the public page it comes from")
     return fetchers
 
 
@@ -71,6 +93,21 @@ def crawler_patterns_re2() -> tuple[str, str]:
     exclusion = "(?i)(" + "|".join(exclusions) + ")"
     crawler = "(?i)(" + "|".join(_LOOKAROUND.sub("", p) for p in crawlers) + ")"
     return exclusion, crawler
+
+
+def _sql_literal(pattern: str) -> str:
+    return "'" + pattern.replace("'", "''") + "'"
+
+
+def convention_sql(column: str = "present.user_agent") -> str:
+    """The first bot convention (reasons.UA_CONVENTIONS) the user agent follows, else null."""
+    whens = []
+    for rule in UA_CONVENTIONS:
+        condition = f"regexp_matches({column}, {_sql_literal('(?i)(' + rule.pattern + ')')})"
+        if rule.unless:
+            condition += f" and not regexp_matches({column}, {_sql_literal('(?i)(' + rule.unless + ')')})"
+        whens.append(f"when {condition} then '{rule.code}'")
+    return "case " + " ".join(whens) + " end"
 
 
 def is_crawler(user_agent: str) -> bool:
@@ -112,7 +149,7 @@ def classify_user_agents(
     conn.register("_preview_fetchers", seed)
     exclusion, crawler = crawler_patterns_re2()
     conn.execute(
-        """
+        f"""
         create or replace temp table _ua_candidates as
         with present as (
             select user_agent
@@ -136,7 +173,8 @@ def classify_user_agents(
             -- CrawlerDetect strips browser tokens first; an empty rest is no crawler
             trim(regexp_replace(present.user_agent, $exclusion, '', 'g')) <> ''
                 and regexp_matches(regexp_replace(present.user_agent, $exclusion, '', 'g'), $crawler)
-                as may_be_crawler
+                as may_be_crawler,
+            {convention_sql()} as convention
         from present
         left join fetcher_matches
             on present.user_agent = fetcher_matches.user_agent
@@ -158,7 +196,11 @@ def classify_user_agents(
             user_agents.user_agent,
             user_agents.user_agent is null or trim(user_agents.user_agent) in ('', '-') as is_missing,
             candidates.fetcher_family,
-            crawlers.user_agent is not null as is_bot_pattern,
+            crawlers.user_agent is not null or candidates.convention is not null as is_bot_pattern,
+            case
+                when crawlers.user_agent is not null then 'crawlerdetect'
+                else candidates.convention
+            end as ua_rule,
             coalesce(candidates.fetcher_family, python.ua_family) as ua_family,
             python.ua_family = 'Other' as is_unknown_client
         from _user_agents as user_agents
