@@ -21,6 +21,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "dbt parse"
 dbt parse --quiet
 
+step "dbt-bouncer: the project's conventions on the manifest (dbt-bouncer.yml)"
+dbt-bouncer --config-file dbt-bouncer.yml
+
 step "sqlfluff lint"
 sqlfluff lint models --processes 2
 

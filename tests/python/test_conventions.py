@@ -1,38 +1,51 @@
-"""The project's conventions, checked on dbt's manifest and on the YAML as written,
-so that a new model that forgets one fails CI rather than a reviewer's memory:
+"""The project's conventions, checked on dbt's manifest, so that a new model that
+forgets one fails CI rather than a reviewer's memory.
 
-- every model's description states its grain ("One row per ...");
-- every model has a primary key tested unique and not_null (one column, or a
-  unique_combination whose every column is tested not_null);
-- public models (core, attribution, reporting) enforce their contract and type
-  every column, and carry no personal data (phones, emails, IP addresses, user
-  agents): those stay in raw and staging;
-- every source table declares freshness on a loaded-at column;
-- generic-test arguments sit under `arguments:` (dbt 1.11 does not validate this
-  for DuckDB, so a misplaced key would pass silently).
+Most are configuration: `dbt-bouncer.yml` (dbt-bouncer, run by scripts/check.sh
+after `dbt parse`) checks that every model states its grain, has a unique test,
+that public models enforce typed contracts without personal data, that sources
+declare freshness, the names per layer and the clean layers (`source()` only in
+staging, intermediate reads staging, reporting reads core). The tests here run
+dbt-bouncer on a manifest broken on purpose, one convention at a time, to show
+each configured check fails when it should, and keep in Python what dbt-bouncer
+cannot express:
+
+- a primary key tested unique *and* not_null (one column, or a
+  unique_combination whose every column is tested not_null): dbt-bouncer checks
+  the unique test only;
+- every source table's freshness is measured on a declared loaded-at column;
+- generic-test arguments sit under `arguments:` in the YAML as written (dbt 1.11
+  does not validate this for DuckDB, so a misplaced key would pass silently).
 """
 
 from __future__ import annotations
 
+import copy
 import json
-import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import PROJECT_DIR, run_dbt
 
-PUBLIC_SCHEMAS = {"core", "attribution", "reporting"}
-PERSONAL_DATA_COLUMN = re.compile(r"(^|_)(phone|email|ip|ip_address|user_agent|remote_addr)$")
 # keys a generic test's entry may hold besides `arguments` (dbt's test properties)
 TEST_PROPERTY_KEYS = {"arguments", "config", "name", "description"}
 
 
 @pytest.fixture(scope="module")
-def manifest(tmp_path_factory) -> dict:
+def manifest_path(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("conventions_target")
     run_dbt(["parse"], target / "wh.duckdb", target)
-    return json.loads((target / "manifest.json").read_text())
+    return target / "manifest.json"
+
+
+@pytest.fixture(scope="module")
+def manifest(manifest_path) -> dict:
+    return json.loads(manifest_path.read_text())
 
 
 def project_models(manifest: dict) -> list[dict]:
@@ -71,12 +84,6 @@ def test_the_checks_see_the_project(manifest):
     assert {m["schema"] for m in models} >= {"staging", "intermediate", "core", "reporting"}
 
 
-def test_every_model_states_its_grain(manifest):
-    missing = [m["name"] for m in project_models(manifest)
-               if not re.search(r"\bone row per\b", m.get("description") or "", re.IGNORECASE)]
-    assert missing == []
-
-
 def test_every_model_has_a_primary_key_tested_unique_and_not_null(manifest):
     tests = generic_tests_by_model(manifest)
     missing = [m["name"] for m in project_models(manifest)
@@ -84,27 +91,11 @@ def test_every_model_has_a_primary_key_tested_unique_and_not_null(manifest):
     assert missing == []
 
 
-def test_public_models_enforce_typed_contracts_without_personal_data(manifest):
-    public = [m for m in project_models(manifest) if m["schema"] in PUBLIC_SCHEMAS]
-    assert public, "no public model found"
-    for model in public:
-        assert model["config"]["contract"]["enforced"], model["name"]
-        columns = model["columns"]
-        assert columns, model["name"]
-        untyped = [c for c, spec in columns.items() if not spec.get("data_type")]
-        assert untyped == [], model["name"]
-        personal = [c for c in columns if PERSONAL_DATA_COLUMN.search(c)]
-        assert personal == [], f"{model['name']} exposes {personal}"
-
-
-def test_every_source_declares_freshness_on_its_loaded_at_column(manifest):
+def test_every_source_measures_freshness_on_a_loaded_at_column(manifest):
+    """dbt-bouncer checks that freshness is declared; not on which column."""
     sources = [s for s in manifest["sources"].values() if s["package_name"] == "sms_attribution"]
     assert sources
-    for source in sources:
-        assert source.get("loaded_at_field"), source["unique_id"]
-        freshness = source.get("freshness") or {}
-        assert (freshness.get("warn_after") or {}).get("count") or (freshness.get("error_after") or {}).get("count"), \
-            source["unique_id"]
+    assert [s["unique_id"] for s in sources if not s.get("loaded_at_field")] == []
 
 
 def _generic_tests_in(node, where: str):
@@ -156,3 +147,118 @@ models:
     found = [(name, sorted(set(props or {}) - TEST_PROPERTY_KEYS))
              for _, name, props in _generic_tests_in(document, "doc")]
     assert found == [("accepted_values", ["values"]), ("relationships", [])]
+
+
+# --------------------------------------------------------------- dbt-bouncer
+
+def run_bouncer(manifest: dict, where: Path) -> tuple[int, set[str]]:
+    """Run dbt-bouncer with the project's config on `manifest`; (exit code, failed check names)."""
+    where.mkdir(parents=True, exist_ok=True)
+    (where / "manifest.json").write_text(json.dumps(manifest))
+    config = yaml.safe_load((PROJECT_DIR / "dbt-bouncer.yml").read_text())
+    config["dbt_artifacts_dir"] = str(where)
+    (where / "dbt-bouncer.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    bouncer = Path(sys.executable).parent / "dbt-bouncer"
+    result = subprocess.run(
+        [str(bouncer) if bouncer.exists() else shutil.which("dbt-bouncer") or "dbt-bouncer",
+         "--config-file", str(where / "dbt-bouncer.yml"),
+         "--output-file", str(where / "results.json"), "--output-format", "json", "--output-only-failures"],
+        cwd=where, capture_output=True, text=True,
+    )
+    failed = set()
+    if (where / "results.json").exists():
+        results = json.loads((where / "results.json").read_text())
+        rows = results if isinstance(results, list) else results.get("results", [])
+        failed = {row["check_run_id"].split(":")[0] for row in rows if row.get("outcome") != "success"}
+    return result.returncode, failed
+
+
+def _node(manifest: dict, name: str) -> dict:
+    return next(n for n in manifest["nodes"].values()
+                if n["resource_type"] == "model" and n["name"] == name)
+
+
+def _no_grain(m):
+    _node(m, "fct_conversions")["description"] = "Conversions."
+
+
+def _contract_off(m):
+    node = _node(m, "fct_conversions")
+    node["config"]["contract"]["enforced"] = False  # as dbt writes it: in the config and on the node
+    node["contract"]["enforced"] = False
+
+
+def _untyped_column(m):
+    column = next(iter(_node(m, "fct_clicks")["columns"].values()))
+    column["data_type"] = None
+
+
+def _phone_in_core(m):
+    node = _node(m, "dim_persons")
+    node["columns"]["phone"] = {**next(iter(node["columns"].values())), "name": "phone"}
+
+
+def _source_in_intermediate(m):
+    source = next(iter(m["sources"]))
+    _node(m, "int_conversion_paths")["depends_on"]["nodes"].append(source)
+
+
+def _base_in_intermediate(m):
+    base = next(n["unique_id"] for n in m["nodes"].values() if n["name"].startswith("base_"))
+    _node(m, "int_conversion_paths")["depends_on"]["nodes"].append(base)
+
+
+def _staging_in_reporting(m):
+    staging = next(n["unique_id"] for n in m["nodes"].values() if n["name"].startswith("stg_"))
+    _node(m, "rpt_bot_traffic")["depends_on"]["nodes"].append(staging)
+
+
+def _no_unique_test(m):
+    target = _node(m, "fct_clicks")["unique_id"]
+    for node in m["nodes"].values():
+        if node["resource_type"] == "test" and node.get("attached_node") == target \
+                and (node.get("test_metadata") or {}).get("name") in ("unique", "unique_combination"):
+            node["test_metadata"]["name"] = "not_null"
+
+
+def _no_freshness(m):
+    next(iter(m["sources"].values()))["freshness"] = None
+
+
+def _misnamed_model(m):
+    node = _node(m, "int_conversion_paths")
+    node["name"] = "conversion_paths"
+
+
+BREAKS = {
+    "check_model_description_contains_regexp_pattern": _no_grain,
+    "check_model_has_contracts_enforced": _contract_off,
+    "check_model_columns_have_types": _untyped_column,
+    "check_model_column_names": _phone_in_core,
+    "check_lineage_source_cannot_be_used": _source_in_intermediate,
+    "check_lineage_permitted_upstream_models": _base_in_intermediate,
+    "check_model_has_unique_test": _no_unique_test,
+    "check_source_freshness_populated": _no_freshness,
+    "check_model_names": _misnamed_model,
+}
+
+
+def test_dbt_bouncer_passes_on_the_project(manifest, tmp_path):
+    code, failed = run_bouncer(manifest, tmp_path)
+    assert (code, failed) == (0, set())
+
+
+@pytest.mark.parametrize("check", sorted(BREAKS))
+def test_dbt_bouncer_fails_on_a_deliberate_break(manifest, tmp_path, check):
+    broken = copy.deepcopy(manifest)
+    BREAKS[check](broken)
+    code, failed = run_bouncer(broken, tmp_path)
+    assert code != 0
+    assert failed == {check}
+
+
+def test_reporting_may_not_read_staging(manifest, tmp_path):
+    broken = copy.deepcopy(manifest)
+    _staging_in_reporting(broken)
+    code, failed = run_bouncer(broken, tmp_path)
+    assert (code != 0, failed) == (True, {"check_lineage_permitted_upstream_models"})
