@@ -73,10 +73,7 @@ conversions_cycled as (
         *,
         case
             when person_id is not null
-                then lag(converted_at) over (
-                    partition by person_id, conversion_cycle
-                    order by converted_at, conversion_id
-                )
+                then lag(converted_at) over (partition by person_id, conversion_cycle order by converted_at, conversion_id)
         end as previous_converted_at
     from conversions_typed
 ),
@@ -131,11 +128,11 @@ touches_by_person as (
     inner join touches_of_models as touches
         on
             conversions_cycled.person_id = touches.person_id
-            and touches.touched_at <= conversions_cycled.converted_at
-            and touches.touched_at >= {{ timestamp_add_seconds('conversions_cycled.converted_at', -widest_seconds) }}
+            and conversions_cycled.converted_at >= touches.touched_at
+            and {{ timestamp_add_seconds('conversions_cycled.converted_at', -widest_seconds) }} <= touches.touched_at
             and (
                 conversions_cycled.previous_converted_at is null
-                or touches.touched_at > conversions_cycled.previous_converted_at
+                or conversions_cycled.previous_converted_at < touches.touched_at
             )
 ),
 
@@ -150,11 +147,11 @@ touches_by_click_id as (
         on
             conversions_cycled.sms_click_id = touches.sms_click_id
             and touches.touchpoint_type = 'sms_click'
-            and touches.touched_at <= conversions_cycled.converted_at
-            and touches.touched_at >= {{ timestamp_add_seconds('conversions_cycled.converted_at', -widest_seconds) }}
+            and conversions_cycled.converted_at >= touches.touched_at
+            and {{ timestamp_add_seconds('conversions_cycled.converted_at', -widest_seconds) }} <= touches.touched_at
             and (
                 conversions_cycled.previous_converted_at is null
-                or touches.touched_at > conversions_cycled.previous_converted_at
+                or conversions_cycled.previous_converted_at < touches.touched_at
             )
 ),
 
@@ -168,12 +165,12 @@ deliveries_by_person as (
     inner join delivery_touches
         on
             conversions_cycled.person_id = delivery_touches.person_id
-            and delivery_touches.touched_at <= conversions_cycled.converted_at
-            and delivery_touches.touched_at
-            >= {{ timestamp_add_seconds('conversions_cycled.converted_at', -view_window_seconds) }}
+            and conversions_cycled.converted_at >= delivery_touches.touched_at
+            and {{ timestamp_add_seconds('conversions_cycled.converted_at', -view_window_seconds) }}
+            <= delivery_touches.touched_at
             and (
                 conversions_cycled.previous_converted_at is null
-                or delivery_touches.touched_at > conversions_cycled.previous_converted_at
+                or conversions_cycled.previous_converted_at < delivery_touches.touched_at
             )
 ),
 
@@ -188,7 +185,17 @@ touches_by_coupon as (
         on
             conversions_cycled.coupon_code = touches.coupon_code
             and touches.touchpoint_type = 'coupon'
-            and touches.touched_at <= conversions_cycled.converted_at
+            and conversions_cycled.converted_at >= touches.touched_at
+),
+
+touches_matched as (
+    select * from touches_by_person
+    union all
+    select * from touches_by_click_id
+    union all
+    select * from deliveries_by_person
+    union all
+    select * from touches_by_coupon
 ),
 
 candidates as (
@@ -197,15 +204,7 @@ candidates as (
         touchpoint_id,
         max(is_direct_click_match) = 1 as is_direct_click_match,
         max(is_coupon_redeemed) = 1 as is_coupon_redeemed
-    from (
-        select * from touches_by_person
-        union all
-        select * from touches_by_click_id
-        union all
-        select * from deliveries_by_person
-        union all
-        select * from touches_by_coupon
-    ) as matched
+    from touches_matched
     group by 1, 2
 ),
 
@@ -228,7 +227,8 @@ paths_joined as (
         touches.touched_at,
         coalesce(candidates.is_direct_click_match, false) as is_direct_click_match,
         coalesce(candidates.is_coupon_redeemed, false) as is_coupon_redeemed,
-        {{ dbt.datediff('touches.touched_at', 'conversions_cycled.converted_at', 'second') }} as seconds_to_conversion,
+        {{ dbt.datediff('touches.touched_at', 'conversions_cycled.converted_at', 'second') }}
+            as seconds_to_conversion,
         (
             conversions_cycled.previous_converted_at is null
             or touches.touched_at > conversions_cycled.previous_converted_at
