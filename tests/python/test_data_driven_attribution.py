@@ -99,3 +99,40 @@ def test_shapley_efficiency_on_many_channels():
         conv, total = rates.setdefault(frozenset(states), [0.0, 0.0])
         rates[frozenset(states)] = [conv + weight * converted, total + weight]
     assert sum(values.values()) == pytest.approx(sum(c / t for c, t in rates.values()), rel=1e-12)
+
+
+def test_weights_from_a_journeys_table():
+    """The hand-built journeys as int_attribution_journeys rows (one journey repeated:
+    A B B twice counts as two journeys), one cycle: the weights table holds the
+    hand-computed removal effects and Shapley values per state."""
+    import duckdb
+
+    from sms_attribution.attribution import weights
+
+    conn = duckdb.connect()
+    conn.execute("create schema intermediate")
+    conn.execute("""
+        create table intermediate.int_attribution_journeys as
+        select * from (values
+            ('j1', 'purchase', true, 1, 'A'), ('j1', 'purchase', true, 2, 'B'), ('j1', 'purchase', true, 3, 'B'),
+            ('j2', 'purchase', false, 1, 'A'), ('j2', 'purchase', false, 2, 'C'),
+            ('j3', 'purchase', true, 1, 'B'),
+            ('j4', 'purchase', false, 1, 'C')
+        ) as t(journey_id, conversion_cycle, is_converted, step, state)
+    """)
+    assert weights.compute_attribution_weights(conn) == 6
+    got = {(m, s): v for m, s, v in conn.execute(
+        "select model, state, value from weights.attribution_weights").fetchall()}
+    assert got[("markov", "A")] == pytest.approx(0.5, abs=1e-15)
+    assert got[("markov", "B")] == pytest.approx(1.0, abs=1e-15)
+    assert got[("markov", "C")] == pytest.approx(0.0, abs=1e-15)
+    # Shapley on the channel sets: {A,B} 1/1, {A,C} 0/1, {B} 1/1, {C} 0/1.
+    # v(A)=0, v(B)=1, v(C)=0, v(AB)=2, v(AC)=0, v(BC)=1, v(ABC)=2.
+    # phi_A = 1/3 (0) + 1/6 (2-1) + 1/6 (0) + 1/3 (2-1) = 1/2; phi_B = 1/3 (1) + 1/6 (2) + 1/6 (1) + 1/3 (2) = 3/2;
+    # phi_C = 0.
+    assert got[("shapley", "A")] == pytest.approx(0.5, abs=1e-15)
+    assert got[("shapley", "B")] == pytest.approx(1.5, abs=1e-15)
+    assert got[("shapley", "C")] == pytest.approx(0.0, abs=1e-15)
+    journeys, conversions = conn.execute(
+        "select max(cycle_journeys), max(cycle_conversions) from weights.attribution_weights").fetchone()
+    assert (journeys, conversions) == (4, 2)
