@@ -95,7 +95,10 @@ non_converting as (
         cycles.conversion_cycle,
         touchpoints.person_id,
         false as is_converted,
-        {{ row_number_over(['touchpoints.person_id', 'cycles.conversion_cycle'], ['touchpoints.touched_at', 'touchpoints.touchpoint_id']) }} as step,
+        {{ row_number_over(
+            ['touchpoints.person_id', 'cycles.conversion_cycle'],
+            ['touchpoints.touched_at', 'touchpoints.touchpoint_id']
+        ) }} as step,
         touchpoints.touchpoint_id,
         touchpoints.channel,
         touchpoints.campaign_id,
