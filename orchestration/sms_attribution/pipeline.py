@@ -57,6 +57,46 @@ def run_nightly_job() -> bool:
     return result.success
 
 
+ATTRIBUTION_MODELS = ("first_touch", "last_touch", "last_non_direct", "linear", "time_decay",
+                      "position_based", "markov", "shapley", "sms_platform")
+
+
+def attribution_summary(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Attributed revenue (USD) by channel under each attribution mart that exists,
+    side by side, with what each leaves uncredited: the revenue of conversions it
+    credits to no touch (for the touch-based models, core.fct_conversions'
+    unattributed ones; the SMS platform's view credits SMS only)."""
+    present = {name for (name,) in conn.execute(
+        "select table_name from duckdb_tables() where schema_name = 'attribution'").fetchall()}
+    models = [m for m in ATTRIBUTION_MODELS if f"attribution_{m}" in present]
+    if not models:
+        return []
+    by_model: dict[str, dict[str, float]] = {}
+    for model in models:
+        by_model[model] = dict(conn.execute(f"""
+            select coalesce(channel, '(none)'), sum(attributed_revenue_usd)
+            from attribution.attribution_{model}
+            group by 1
+        """).fetchall())
+    total, unattributed = conn.execute("""
+        select sum(revenue_usd), sum(case when not is_attributed then revenue_usd end)
+        from core.fct_conversions
+    """).fetchone()
+    total = float(total or 0)
+    channels = sorted({c for credits in by_model.values() for c in credits},
+                      key=lambda c: -max(float(by_model[m].get(c) or 0) for m in models))
+    width = max(len(m) for m in models) + 1
+    lines = ["", "attributed revenue (USD) by channel under each model "
+             f"(conversions' revenue {total:,.2f}; {float(unattributed or 0):,.2f} of it has no eligible touch):",
+             f"{'channel':<16}" + "".join(f"{m:>{width}}" for m in models)]
+    for channel in channels:
+        lines.append(f"{channel:<16}" + "".join(f"{float(by_model[m].get(channel) or 0):>{width},.2f}" for m in models))
+    credited = {m: sum(float(v or 0) for v in by_model[m].values()) for m in models}
+    lines.append(f"{'attributed':<16}" + "".join(f"{credited[m]:>{width},.2f}" for m in models))
+    lines.append(f"{'not credited':<16}" + "".join(f"{total - credited[m]:>{width},.2f}" for m in models))
+    return lines
+
+
 def summary(warehouse: Path) -> str:
     lines = []
     with duckdb.connect(str(warehouse), read_only=True) as conn:
@@ -108,6 +148,7 @@ def summary(warehouse: Path) -> str:
         ).fetchall()
         if reasons:
             lines.append("top quarantine reasons: " + "; ".join(f"{r} ({n})" for r, n in reasons))
+        lines += attribution_summary(conn)
     return "\n".join(lines)
 
 

@@ -1,15 +1,48 @@
 -- The eligible touches of every conversion, recomputed from the core facts
 -- (core.fct_conversions, core.fct_touchpoints) rather than read off the paths
--- model's own columns, must be exactly the attributed rows of int_conversion_paths;
--- a conversion with none must be there once, unattributed. A touch is eligible when
--- it is the conversion's person's or the click the conversion carries, not after the
--- conversion, and no more than var('attribution_lookback_days') x 86400 s before it
--- (here: the touch moved forward by the window is not before the conversion).
+-- model's own columns, must be exactly the eligible rows of int_conversion_paths;
+-- a conversion with none must be there, unattributed. A touch is eligible when it
+-- is the conversion's person's or the click the conversion carries, not after the
+-- conversion, no more than var('attribution_lookback_days') x 86400 s before it
+-- (here: the touch moved forward by the window is not before the conversion), and
+-- after the person's previous conversion of the same cycle (recomputed here by a
+-- self-join, var('attribution_conversion_cycles')).
 -- Returns every difference: a (conversion, touch) with expected_rows <> actual_rows.
 {%- set lookback_seconds = var('attribution_lookback_days') | int * 86400 %}
+{%- set cycles = var('attribution_conversion_cycles') %}
 
-with conversions as (
-    select * from {{ ref('fct_conversions') }}
+with conversions_typed as (
+    select
+        *,
+        case conversion_type
+            {%- for conversion_type, cycle in cycles.items() %}
+                when '{{ conversion_type }}' then '{{ cycle }}'
+            {%- endfor %}
+            else conversion_type
+        end as conversion_cycle
+    from {{ ref('fct_conversions') }}
+),
+
+conversions as (
+    select
+        conversions_typed.conversion_id,
+        conversions_typed.person_id,
+        conversions_typed.sms_click_id,
+        conversions_typed.converted_at,
+        max(earlier.converted_at) as previous_converted_at
+    from conversions_typed
+    left join conversions_typed as earlier
+        on
+            conversions_typed.person_id = earlier.person_id
+            and conversions_typed.conversion_cycle = earlier.conversion_cycle
+            and (
+                earlier.converted_at < conversions_typed.converted_at
+                or (
+                    earlier.converted_at = conversions_typed.converted_at
+                    and earlier.conversion_id < conversions_typed.conversion_id
+                )
+            )
+    group by 1, 2, 3, 4
 ),
 
 touchpoints as (
@@ -32,6 +65,7 @@ expected as (
     where
         not touchpoints.touched_at > conversions.converted_at
         and {{ timestamp_add_seconds('touchpoints.touched_at', lookback_seconds) }} >= conversions.converted_at
+        and not touchpoints.touched_at <= coalesce(conversions.previous_converted_at, cast('1900-01-01' as timestamp))
 ),
 
 conversions_with_a_touch as (
@@ -59,10 +93,19 @@ keyed_expected as (
 keyed_actual as (
     select
         conversion_id,
-        coalesce(touchpoint_id, '(none)') as touchpoint_key,
+        touchpoint_id as touchpoint_key,
         count(*) as actual_rows
     from paths
+    where is_eligible
     group by 1, 2
+    union all
+    select
+        conversion_id,
+        '(none)' as touchpoint_key,
+        1 as actual_rows
+    from paths
+    group by conversion_id
+    having max(case when is_attributed then 1 else 0 end) = 0
 )
 
 select

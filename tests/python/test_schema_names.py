@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_dbt
 
-CONTRACT_SCHEMAS = {"seeds", "staging", "intermediate", "core", "reporting"}
+CONTRACT_SCHEMAS = {"seeds", "staging", "intermediate", "core", "attribution", "reporting"}
 
 
 def schemas_of(target: str, tmp_path, monkeypatch, dev_schema: str | None = None) -> dict[str, str]:

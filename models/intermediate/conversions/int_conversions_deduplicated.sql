@@ -78,6 +78,8 @@ reports_summarised as (
         {%- endfor %}
         max(case when person_rank = 1 then person_id end) as person_id,
         max(case when click_rank = 1 then sms_click_id end) as sms_click_id,
+        -- the code an order or an in-store redemption used (Shopify's, else the POS's)
+        min(coupon_code) as coupon_code,
         max(case when is_refunded then 1 else 0 end) = 1 as is_refunded,
         max(case when is_cancelled then 1 else 0 end) = 1 as is_cancelled,
         max(case when is_brand_observed then 1 else 0 end) = 1 as is_brand_observed
@@ -121,6 +123,7 @@ final as (
         reports_summarised.reporting_systems,
         reports_summarised.retries,
         reports_summarised.sms_click_id,
+        reports_summarised.coupon_code,
         reports_summarised.is_refunded,
         reports_summarised.is_cancelled,
         winning_reports.source_system as primary_source_system,

@@ -1,0 +1,61 @@
+{#
+    One definition of an attribution mart (../shared/CONTRACT.md section 2, "One
+    attribution mart per model"): the contract's column set, one row per
+    (conversion_id, touchpoint_id), read from intermediate.int_conversion_paths.
+    A model is its weighting rule and nothing else:
+
+    - weight: a SQL expression over a path row's columns (touch_order,
+      touches_in_path, is_last_touch, seconds_to_conversion, channel,
+      touchpoint_type, is_coupon_redeemed, ...; window functions partitioned by
+      conversion_id are allowed). Rows of weight 0 are not credited.
+    - eligible: the path column that says which touches the model sees:
+      `is_eligible` (the touch-based models' lookback and cycle) or
+      `is_sms_platform_eligible` (the SMS platform's windows, deliveries, coupons).
+
+    credit = weight / the sum of the conversion's weights, so the credits of one
+    conversion sum to 1 and each is in (0, 1]; attributed_revenue_usd = credit x the
+    conversion's net revenue in USD (0 for a lead, null where the currency is
+    unknown). The columns' types and tests are in models/attribution/, once, by YAML
+    anchors.
+#}
+{% macro attribution_mart(weight, eligible='is_eligible') -%}
+{%- set double_type = api.Column.translate_type('double') -%}
+with paths as (
+    select * from {{ ref('int_conversion_paths') }}
+    where {{ eligible }}
+),
+
+weighted as (
+    select
+        *,
+        cast({{ weight }} as {{ double_type }}) as weight
+    from paths
+),
+
+credited as (
+    select
+        *,
+        weight / sum(weight) over (partition by conversion_id) as credit
+    from weighted
+    where weight > 0
+),
+
+final as (
+    select
+        conversion_id,
+        touchpoint_id,
+        touchpoint_type,
+        channel,
+        campaign_id,
+        variant_id,
+        segment,
+        touched_at,
+        converted_at,
+        conversion_type,
+        cast(credit as {{ double_type }}) as credit,
+        cast(credit * revenue_usd as {{ double_type }}) as attributed_revenue_usd
+    from credited
+)
+
+select * from final
+{%- endmacro %}

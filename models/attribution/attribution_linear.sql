@@ -1,0 +1,2 @@
+-- Linear: every eligible touch of the path gets an equal share, 1 / touches.
+{{ attribution_mart(weight='1') }}

@@ -1,0 +1,120 @@
+"""The data-driven models' weights, computed from the journeys in the warehouse.
+
+    python -m sms_attribution.attribution [--order 1] [--max-channels 16]
+
+Reads `intermediate.int_attribution_journeys` (one row per journey x touch), groups
+each conversion cycle's journeys into state sequences (identical journeys counted
+once, with their number as weight), and writes `weights.attribution_weights`: one
+row per (model, conversion cycle, state) of this run, with the Markov removal
+effect or the Shapley value, the journeys and conversions it was learned from, and
+the variables used. The dbt marts attribution_markov and attribution_shapley join
+these weights to the conversions' paths.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+
+from . import markov, shapley
+
+WEIGHTS_SCHEMA = "weights"
+WEIGHTS_TABLE = "attribution_weights"
+JOURNEYS_MODEL = "int_attribution_journeys"
+
+
+@dataclass(frozen=True)
+class Journeys:
+    cycle: str
+    rows: list[tuple[tuple[str, ...], bool, float]]  # (states in order, converted, how many)
+
+    @property
+    def journeys(self) -> int:
+        return int(sum(weight for _, _, weight in self.rows))
+
+    @property
+    def conversions(self) -> int:
+        return int(sum(weight for _, converted, weight in self.rows if converted))
+
+
+def read_journeys(conn: duckdb.DuckDBPyConnection, schema: str = "intermediate") -> list[Journeys]:
+    """Each cycle's journeys as state sequences, identical ones counted together."""
+    rows = conn.execute(f"""
+        select conversion_cycle, is_converted, states, count(*) as journeys
+        from (
+            select
+                conversion_cycle,
+                journey_id,
+                bool_or(is_converted) as is_converted,
+                list(state order by step) as states
+            from {schema}.{JOURNEYS_MODEL}
+            group by 1, 2
+        ) as journeys
+        group by 1, 2, 3
+        order by 1, 2, 3
+    """).fetchall()
+    by_cycle: dict[str, list[tuple[tuple[str, ...], bool, float]]] = {}
+    for cycle, converted, states, count in rows:
+        by_cycle.setdefault(cycle, []).append((tuple(states), bool(converted), float(count)))
+    return [Journeys(cycle, journeys) for cycle, journeys in sorted(by_cycle.items())]
+
+
+def weights_rows(journeys: Journeys, *, order: int, max_channels: int) -> list[dict]:
+    """One row per (model, state) for one cycle."""
+    per_state_journeys: Counter[str] = Counter()
+    per_state_conversions: Counter[str] = Counter()
+    for states, converted, weight in journeys.rows:
+        for state in set(states):
+            per_state_journeys[state] += int(weight)
+            if converted:
+                per_state_conversions[state] += int(weight)
+    out = []
+    effects = markov.removal_effects(markov.build_chain(journeys.rows, order=order))
+    for state, value in sorted(effects.items()):
+        out.append({"model": "markov", "state": state, "value": value})
+    values = shapley.shapley_values(journeys.rows, max_channels=max_channels)
+    for state, value in sorted(values.items()):
+        out.append({"model": "shapley", "state": state, "value": value})
+    for row in out:
+        row.update(conversion_cycle=journeys.cycle, state_journeys=per_state_journeys[row["state"]],
+                   state_conversions=per_state_conversions[row["state"]],
+                   cycle_journeys=journeys.journeys, cycle_conversions=journeys.conversions)
+    return out
+
+
+def compute_attribution_weights(
+    conn: duckdb.DuckDBPyConnection, *, order: int = 1, max_channels: int = 16, state_kind: str = "channel",
+    journeys_schema: str = "intermediate",
+) -> int:
+    """Compute and replace weights.attribution_weights; returns its row count."""
+    started = time.perf_counter()
+    run_id = uuid.uuid4().hex
+    computed_at = datetime.now(UTC).replace(tzinfo=None)
+    variables = json.dumps({"attribution_markov_order": order, "attribution_shapley_max_channels": max_channels,
+                            "attribution_journey_state": state_kind}, sort_keys=True)
+    rows = []
+    for journeys in read_journeys(conn, journeys_schema):
+        rows += weights_rows(journeys, order=order, max_channels=max_channels)
+    conn.execute(f"create schema if not exists {WEIGHTS_SCHEMA}")
+    conn.execute(f"""
+        create or replace table {WEIGHTS_SCHEMA}.{WEIGHTS_TABLE} (
+            run_id varchar, model varchar, conversion_cycle varchar, state varchar, value double,
+            state_journeys bigint, state_conversions bigint, cycle_journeys bigint, cycle_conversions bigint,
+            variables varchar, computed_at timestamp, seconds double
+        )
+    """)
+    seconds = time.perf_counter() - started
+    if rows:
+        conn.executemany(
+            f"insert into {WEIGHTS_SCHEMA}.{WEIGHTS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, r["model"], r["conversion_cycle"], r["state"], r["value"], r["state_journeys"],
+              r["state_conversions"], r["cycle_journeys"], r["cycle_conversions"], variables, computed_at, seconds)
+             for r in rows],
+        )
+    return len(rows)
