@@ -12,18 +12,55 @@
       `is_eligible` (the touch-based models' lookback and cycle) or
       `is_sms_platform_eligible` (the SMS platform's windows, deliveries, coupons).
 
+    - weights: for the data-driven models, the model name in
+      staging.stg_weights__attribution_weights (`markov`, `shapley`): each path row
+      gets its state's weight_value (state = attribution_state(channel,
+      campaign_id), in the conversion's cycle) and state_touches, the number of
+      the path's touches in that state, for the weight expression.
+
     credit = weight / the sum of the conversion's weights, so the credits of one
     conversion sum to 1 and each is in (0, 1]; attributed_revenue_usd = credit x the
     conversion's net revenue in USD (0 for a lead, null where the currency is
     unknown). The columns' types and tests are in models/attribution/, once, by YAML
     anchors.
 #}
-{% macro attribution_mart(weight, eligible='is_eligible') -%}
+{% macro attribution_mart(weight, eligible='is_eligible', weights=none) -%}
 {%- set double_type = api.Column.translate_type('double') -%}
-with paths as (
+with paths_eligible as (
     select * from {{ ref('int_conversion_paths') }}
     where {{ eligible }}
 ),
+{%- if weights %}
+
+state_weights as (
+    select * from {{ ref('stg_weights__attribution_weights') }}
+    where model = '{{ weights }}'
+),
+
+paths_stated as (
+    select
+        *,
+        {{ attribution_state('channel', 'campaign_id') }} as state
+    from paths_eligible
+),
+
+paths as (
+    select
+        paths_stated.*,
+        coalesce(state_weights.weight_value, 0) as weight_value,
+        count(*) over (partition by paths_stated.conversion_id, paths_stated.state) as state_touches
+    from paths_stated
+    left join state_weights
+        on
+            paths_stated.conversion_cycle = state_weights.conversion_cycle
+            and paths_stated.state = state_weights.state
+),
+{%- else %}
+
+paths as (
+    select * from paths_eligible
+),
+{%- endif %}
 
 weighted as (
     select

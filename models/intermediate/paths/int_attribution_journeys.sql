@@ -19,11 +19,7 @@
 -- chain.
 {%- set lookback_seconds = var('attribution_lookback_days') | int * 86400 %}
 {%- set cycles = var('attribution_conversion_cycles') %}
-{%- set state_kind = var('attribution_journey_state') %}
 {%- set horizon = var('attribution_data_horizon', none) %}
-{%- if state_kind not in ['channel', 'channel_campaign'] %}
-    {{ exceptions.raise_compiler_error("var attribution_journey_state must be 'channel' or 'channel_campaign', not " ~ state_kind) }}
-{%- endif %}
 
 with paths as (
     select * from {{ ref('int_conversion_paths') }}
@@ -126,11 +122,7 @@ final as (
     select
         concat(journey_id, '#', cast(step as {{ api.Column.translate_type('string') }})) as journey_touch_id,
         *,
-        {%- if state_kind == 'channel' %}
-            channel as state
-        {%- else %}
-            case when channel = 'sms' and campaign_id is not null then concat('sms:', campaign_id) else channel end as state
-        {%- endif %}
+        {{ attribution_state('channel', 'campaign_id') }} as state
     from journeys
 )
 
