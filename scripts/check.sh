@@ -47,6 +47,12 @@ python -m sms_attribution.scoring
 step "dbt build on DuckDB: everything downstream"
 dbt build --target duckdb --selector nightly_downstream --indirect-selection buildable
 
+step "data-driven weights from the journeys (the weights/attribution_weights asset)"
+python -m sms_attribution.attribution
+
+step "dbt build on DuckDB: the Markov and Shapley marts"
+dbt build --target duckdb --selector nightly_data_driven --indirect-selection buildable
+
 step "dbt source freshness"
 dbt source freshness --target duckdb
 

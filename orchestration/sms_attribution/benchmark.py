@@ -67,8 +67,12 @@ def main(argv: list[str] | None = None) -> None:
                   [dbt, "build", "--target", "duckdb", *settings.DBT_STAGING_STEP,
                    "--target-path", str(work / "target")], env),
         run_stage("bot scoring (Python asset)", [python, "-m", "sms_attribution.scoring"], env),
-        run_stage("dbt build: intermediate, core, reporting (DuckDB)",
+        run_stage("dbt build: intermediate, core, rule-based marts, reporting (DuckDB)",
                   [dbt, "build", "--target", "duckdb", *settings.DBT_DOWNSTREAM_STEP,
+                   "--target-path", str(work / "target")], env),
+        run_stage("data-driven weights (Python asset)", [python, "-m", "sms_attribution.attribution"], env),
+        run_stage("dbt build: Markov and Shapley marts (DuckDB)",
+                  [dbt, "build", "--target", "duckdb", *settings.DBT_DATA_DRIVEN_STEP,
                    "--target-path", str(work / "target")], env),
     ]
     with duckdb.connect(env["DUCKDB_PATH"]) as conn:

@@ -44,6 +44,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from . import settings
 from .loading import LOADER_SETTINGS, load_source
+from .attribution.assets import build_attribution_weights_asset
 from .scoring.assets import build_click_bot_scores_asset
 from .sources import MANIFEST_TABLE, RAW_SCHEMA, SOURCES
 
@@ -195,6 +196,8 @@ def sms_attribution_dbt(context: AssetExecutionContext, dbt: DbtCliResource) -> 
 # only built in a later one (a relationships test to a seed, say): `buildable` runs a
 # test in the step that builds its model, once its other parents exist.
 click_bot_scores = build_click_bot_scores_asset(sms_attribution_dbt, INTERNAL_FRESHNESS)
+# data-driven attribution: journeys -> weights/attribution_weights -> Markov and Shapley marts.
+attribution_weights = build_attribution_weights_asset(sms_attribution_dbt, INTERNAL_FRESHNESS)
 os.environ.setdefault("DBT_INDIRECT_SELECTION", settings.INDIRECT_SELECTION)
 
 
@@ -214,7 +217,7 @@ nightly_schedule = ScheduleDefinition(
 
 
 defs = Definitions(
-    assets=[load_landing_zone, sms_attribution_dbt, click_bot_scores],
+    assets=[load_landing_zone, sms_attribution_dbt, click_bot_scores, attribution_weights],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=settings.executable("dbt"))},

@@ -22,9 +22,13 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 # in step two).
 STAGING_SELECTOR = "nightly_staging"
 DOWNSTREAM_SELECTOR = "nightly_downstream"
+# ... then the data-driven weights (python -m sms_attribution.attribution), then what
+# reads them (the Markov and Shapley marts).
+DATA_DRIVEN_SELECTOR = "nightly_data_driven"
 INDIRECT_SELECTION = "buildable"
 DBT_STAGING_STEP = ["--selector", STAGING_SELECTOR, "--indirect-selection", INDIRECT_SELECTION]
 DBT_DOWNSTREAM_STEP = ["--selector", DOWNSTREAM_SELECTOR, "--indirect-selection", INDIRECT_SELECTION]
+DBT_DATA_DRIVEN_STEP = ["--selector", DATA_DRIVEN_SELECTOR, "--indirect-selection", INDIRECT_SELECTION]
 
 
 def _path_from_env(name: str, default: Path) -> Path:

@@ -48,6 +48,11 @@ def build_warehouse(duckdb_path: Path, target_path: Path) -> None:
     with duckdb.connect(str(duckdb_path)) as conn:
         score_clicks(conn, DEFAULT_THRESHOLD)
     run_dbt(["build", *settings.DBT_DOWNSTREAM_STEP], duckdb_path, target_path)
+    from sms_attribution.attribution.weights import compute_attribution_weights, project_variables
+
+    with duckdb.connect(str(duckdb_path)) as conn:
+        compute_attribution_weights(conn, **project_variables())
+    run_dbt(["build", *settings.DBT_DATA_DRIVEN_STEP], duckdb_path, target_path)
 
 
 def count_records_in_files(landing: Path, source_name: str) -> tuple[int, int]:
