@@ -16,7 +16,9 @@
       staging.stg_weights__attribution_weights (`markov`, `shapley`): each path row
       gets its state's weight_value (state = attribution_state(channel,
       campaign_id), in the conversion's cycle) and state_touches, the number of
-      the path's touches in that state, for the weight expression.
+      the path's touches in that state. Their rule, unless `weight` is given: a
+      state's weight, split equally over its touches on the path; a state of weight
+      <= 0 gets nothing; a path whose states all weigh <= 0 is split equally.
 
     credit = weight / the sum of the conversion's weights, so the credits of one
     conversion sum to 1 and each is in (0, 1]; attributed_revenue_usd = credit x the
@@ -24,8 +26,19 @@
     unknown). The columns' types and tests are in models/attribution/, once, by YAML
     anchors.
 #}
-{% macro attribution_mart(weight, eligible='is_eligible', weights=none) -%}
+{% macro attribution_mart(weight=none, eligible='is_eligible', weights=none) -%}
 {%- set double_type = api.Column.translate_type('double') -%}
+{%- if weight is none and weights -%}
+    {%- set weight -%}
+        case
+            when max(weight_value) over (partition by conversion_id) > 0
+                then greatest(weight_value, 0) / state_touches
+            else 1.0
+        end
+    {%- endset -%}
+{%- elif weight is none -%}
+    {{ exceptions.raise_compiler_error("attribution_mart: a weight expression, or weights='<model>'") }}
+{%- endif -%}
 with paths_eligible as (
     select * from {{ ref('int_conversion_paths') }}
     where {{ eligible }}

@@ -3,10 +3,4 @@
 -- journey of the conversion's cycle, converting or not), and within a state equally
 -- to that state's touches on the path. When every state on a path has a removal
 -- effect of 0, the path's touches share the credit equally (linear).
-{{ attribution_mart(weights='markov', weight="
-    case
-        when max(weight_value) over (partition by conversion_id) > 0
-            then greatest(weight_value, 0) / state_touches
-        else 1.0
-    end
-") }}
+{{ attribution_mart(weights='markov') }}

@@ -2,10 +2,4 @@
 -- their exact Shapley values (weights.attribution_weights), and within a channel
 -- equally to its touches. A channel whose value is <= 0 gets no credit; when every
 -- channel on a path is <= 0, the path's touches share the credit equally (linear).
-{{ attribution_mart(weights='shapley', weight="
-    case
-        when max(weight_value) over (partition by conversion_id) > 0
-            then greatest(weight_value, 0) / state_touches
-        else 1.0
-    end
-") }}
+{{ attribution_mart(weights='shapley') }}

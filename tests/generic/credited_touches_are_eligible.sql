@@ -14,10 +14,9 @@
     Returns each credited row that breaks one, with the reason.
 #}
 {% test credited_touches_are_eligible(model, rule='lookback') %}
-{%- set lookback_seconds = var('attribution_lookback_days') | int * 86400 %}
-{%- set click_window_seconds = (var('sms_platform_click_window_days') | float * 86400) | int %}
-{%- set view_window_seconds = (var('sms_platform_view_window_hours') | float * 3600) | int %}
-{%- set cycles = var('attribution_conversion_cycles') %}
+{%- set lookback_seconds = attribution_window_seconds('lookback') %}
+{%- set click_window_seconds = attribution_window_seconds('sms_click') %}
+{%- set view_window_seconds = attribution_window_seconds('sms_view') %}
 {%- if rule == 'lookback' %}
     {%- set windows = {'sms_click': lookback_seconds, 'web_session': lookback_seconds, 'coupon': lookback_seconds} %}
     {%- set exempt = [] %}
@@ -31,38 +30,8 @@ with credited as (
     select * from {{ model }}
 ),
 
-conversions as (
-    select
-        conversion_id,
-        person_id,
-        converted_at,
-        case conversion_type
-            {%- for conversion_type, cycle in cycles.items() %}
-                when '{{ conversion_type }}' then '{{ cycle }}'
-            {%- endfor %}
-            else conversion_type
-        end as conversion_cycle
-    from {{ ref('fct_conversions') }}
-),
-
 conversions_with_previous as (
-    select
-        conversions.conversion_id,
-        conversions.converted_at,
-        max(earlier.converted_at) as previous_converted_at
-    from conversions
-    left join conversions as earlier
-        on
-            conversions.person_id = earlier.person_id
-            and conversions.conversion_cycle = earlier.conversion_cycle
-            and (
-                earlier.converted_at < conversions.converted_at
-                or (
-                    earlier.converted_at = conversions.converted_at
-                    and earlier.conversion_id < conversions.conversion_id
-                )
-            )
-    group by 1, 2
+    {{ conversions_with_previous_of_cycle() }}
 ),
 
 touches as (

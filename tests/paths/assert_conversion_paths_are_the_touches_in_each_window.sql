@@ -8,41 +8,10 @@
 -- after the person's previous conversion of the same cycle (recomputed here by a
 -- self-join, var('attribution_conversion_cycles')).
 -- Returns every difference: a (conversion, touch) with expected_rows <> actual_rows.
-{%- set lookback_seconds = var('attribution_lookback_days') | int * 86400 %}
-{%- set cycles = var('attribution_conversion_cycles') %}
+{%- set lookback_seconds = attribution_window_seconds('lookback') %}
 
-with conversions_typed as (
-    select
-        *,
-        case conversion_type
-            {%- for conversion_type, cycle in cycles.items() %}
-                when '{{ conversion_type }}' then '{{ cycle }}'
-            {%- endfor %}
-            else conversion_type
-        end as conversion_cycle
-    from {{ ref('fct_conversions') }}
-),
-
-conversions as (
-    select
-        conversions_typed.conversion_id,
-        conversions_typed.person_id,
-        conversions_typed.sms_click_id,
-        conversions_typed.converted_at,
-        max(earlier.converted_at) as previous_converted_at
-    from conversions_typed
-    left join conversions_typed as earlier
-        on
-            conversions_typed.person_id = earlier.person_id
-            and conversions_typed.conversion_cycle = earlier.conversion_cycle
-            and (
-                earlier.converted_at < conversions_typed.converted_at
-                or (
-                    earlier.converted_at = conversions_typed.converted_at
-                    and earlier.conversion_id < conversions_typed.conversion_id
-                )
-            )
-    group by 1, 2, 3, 4
+with conversions as (
+    {{ conversions_with_previous_of_cycle() }}
 ),
 
 touchpoints as (
@@ -65,7 +34,7 @@ expected as (
     where
         not touchpoints.touched_at > conversions.converted_at
         and {{ timestamp_add_seconds('touchpoints.touched_at', lookback_seconds) }} >= conversions.converted_at
-        and not touchpoints.touched_at <= coalesce(conversions.previous_converted_at, cast('1900-01-01' as timestamp))
+        and (conversions.previous_converted_at is null or touchpoints.touched_at > conversions.previous_converted_at)
 ),
 
 conversions_with_a_touch as (

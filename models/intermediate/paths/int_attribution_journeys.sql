@@ -17,7 +17,7 @@
 -- (`sms:<campaign_id>`, and the channel alone for non-SMS touches). Consecutive
 -- repeats of a state are kept here (step numbers every touch) and collapsed by the
 -- chain.
-{%- set lookback_seconds = var('attribution_lookback_days') | int * 86400 %}
+{%- set lookback_seconds = attribution_window_seconds('lookback') %}
 {%- set cycles = var('attribution_conversion_cycles') %}
 {%- set horizon = var('attribution_data_horizon', none) %}
 
@@ -58,12 +58,7 @@ cycles as (
 last_conversions as (
     select
         person_id,
-        case conversion_type
-            {%- for conversion_type, cycle in cycles.items() %}
-                when '{{ conversion_type }}' then '{{ cycle }}'
-            {%- endfor %}
-            else conversion_type
-        end as conversion_cycle,
+        {{ conversion_cycle('conversion_type') }} as conversion_cycle,
         max(converted_at) as last_converted_at
     from conversions
     where person_id is not null

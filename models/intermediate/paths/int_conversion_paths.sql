@@ -31,11 +31,10 @@
 -- conversion, exact to the second). touch_order and touches_in_path number the
 -- eligible touches by (touched_at, touchpoint_id); is_attributed: the conversion has
 -- at least one eligible touch.
-{%- set lookback_seconds = var('attribution_lookback_days') | int * 86400 %}
-{%- set click_window_seconds = (var('sms_platform_click_window_days') | float * 86400) | int %}
-{%- set view_window_seconds = (var('sms_platform_view_window_hours') | float * 3600) | int %}
+{%- set lookback_seconds = attribution_window_seconds('lookback') %}
+{%- set click_window_seconds = attribution_window_seconds('sms_click') %}
+{%- set view_window_seconds = attribution_window_seconds('sms_view') %}
 {%- set widest_seconds = [lookback_seconds, click_window_seconds] | max %}
-{%- set cycles = var('attribution_conversion_cycles') %}
 {%- set string_type = api.Column.translate_type('string') %}
 
 with conversions as (
@@ -59,12 +58,7 @@ conversions_typed as (
         revenue_usd,
         sms_click_id,
         coupon_code,
-        case conversion_type
-            {%- for conversion_type, cycle in cycles.items() %}
-                when '{{ conversion_type }}' then '{{ cycle }}'
-            {%- endfor %}
-            else conversion_type
-        end as conversion_cycle
+        {{ conversion_cycle('conversion_type') }} as conversion_cycle
     from conversions
 ),
 
@@ -128,12 +122,7 @@ touches_by_person as (
     inner join touches_of_models as touches
         on
             conversions_cycled.person_id = touches.person_id
-            and conversions_cycled.converted_at >= touches.touched_at
-            and {{ timestamp_add_seconds('conversions_cycled.converted_at', -widest_seconds) }} <= touches.touched_at
-            and (
-                conversions_cycled.previous_converted_at is null
-                or conversions_cycled.previous_converted_at < touches.touched_at
-            )
+            and {{ touch_inside_cycle_and_window('conversions_cycled', 'touches', widest_seconds) }}
 ),
 
 touches_by_click_id as (
@@ -147,12 +136,7 @@ touches_by_click_id as (
         on
             conversions_cycled.sms_click_id = touches.sms_click_id
             and touches.touchpoint_type = 'sms_click'
-            and conversions_cycled.converted_at >= touches.touched_at
-            and {{ timestamp_add_seconds('conversions_cycled.converted_at', -widest_seconds) }} <= touches.touched_at
-            and (
-                conversions_cycled.previous_converted_at is null
-                or conversions_cycled.previous_converted_at < touches.touched_at
-            )
+            and {{ touch_inside_cycle_and_window('conversions_cycled', 'touches', widest_seconds) }}
 ),
 
 deliveries_by_person as (
@@ -165,13 +149,7 @@ deliveries_by_person as (
     inner join delivery_touches
         on
             conversions_cycled.person_id = delivery_touches.person_id
-            and conversions_cycled.converted_at >= delivery_touches.touched_at
-            and {{ timestamp_add_seconds('conversions_cycled.converted_at', -view_window_seconds) }}
-            <= delivery_touches.touched_at
-            and (
-                conversions_cycled.previous_converted_at is null
-                or conversions_cycled.previous_converted_at < delivery_touches.touched_at
-            )
+            and {{ touch_inside_cycle_and_window('conversions_cycled', 'delivery_touches', view_window_seconds) }}
 ),
 
 touches_by_coupon as (

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix, identity
+from scipy.sparse import csr_matrix, diags, identity
 from scipy.sparse.linalg import spsolve
 
 START = "(start)"
@@ -105,21 +105,15 @@ def build_chain(journeys: Iterable[tuple[Sequence[str], bool, float]], order: in
 
 def conversion_probability(chain: Chain, removed: frozenset[int] = frozenset()) -> float:
     """P(absorbed in conversion | start), with the transient states in `removed`
-    sent to null (their conversion probability forced to 0)."""
+    sent to null: their rows of Q and r are zeroed, so their conversion
+    probability is 0."""
     p = chain.probabilities()
     n = chain.size
-    q = p[:n, :n].tolil()
-    r = np.asarray(p[:n, n].todense()).ravel()
-    if removed:
-        keep = np.ones(n, dtype=bool)
-        keep[list(removed)] = False
-        # a removed state absorbs into null: its row of Q and its r entry are 0
-        for s in removed:
-            q.rows[s] = []
-            q.data[s] = []
-        r = np.where(keep, r, 0.0)
-    system = (identity(n, format="csr") - q.tocsr()).tocsc()
-    x = spsolve(system, r)
+    keep = np.ones(n)
+    keep[list(removed)] = 0.0
+    q = diags(keep) @ p[:n, :n]
+    r = keep * np.asarray(p[:n, n].todense()).ravel()
+    x = spsolve((identity(n, format="csr") - q).tocsc(), r)
     return float(np.atleast_1d(x)[0])
 
 
