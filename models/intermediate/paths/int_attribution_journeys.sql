@@ -4,11 +4,23 @@
 --   eligible touches, one journey per conversion; journey_id = conversion_id).
 -- * A non-converting journey is, per person and conversion cycle, the touches
 --   after the person's last conversion of that cycle (all of them for a person who
---   never converted in it) that are older than the lookback window at the run's
---   data horizon: no later conversion can claim them any more, so they ended in
---   nothing (journey_id = `<person_id>|<cycle>|none`). The open tail (touches
---   inside the lookback before the horizon) is left out: it may still convert, and
---   counting it as null would bias every conversion probability down.
+--   never converted in it) that are older than the cycle's close window at the
+--   run's data horizon (journey_id = `<person_id>|<cycle>|none`): they ended in
+--   nothing. The close window (close_after_seconds) is
+--   var('attribution_journey_close_days') when set; else the
+--   var('attribution_journey_close_quantile') (0.95) quantile of the cycle's
+--   observed delay from an eligible touch to its conversion, so that at most 5% of
+--   the touches that did convert had waited longer; never longer than the lookback
+--   (after it no conversion can claim a touch, so a touch that old is certainly
+--   closed), and the lookback for a cycle without conversions.
+--   Why not the lookback alone: a data set no longer than the lookback (a month of
+--   data, a 30-day window) would close no journey at all, and the models would
+--   learn from converting journeys only, which makes every removal effect a mere
+--   share of paths. Why not every touch (the open tail too): a touch of yesterday
+--   may still convert, and counting it as null biases every conversion probability
+--   down. The price of the quantile: a touch between the close window and the
+--   lookback that converts later is counted as null in this run (at most about 5%
+--   of the touches that convert) and as converting in a later one.
 --   The data horizon is the latest touch or conversion in the warehouse, or
 --   var('attribution_data_horizon') when set.
 -- Touches of no resolved person and touches between two conversions that neither
@@ -20,6 +32,11 @@
 {%- set lookback_seconds = attribution_window_seconds('lookback') %}
 {%- set cycles = var('attribution_conversion_cycles') %}
 {%- set horizon = var('attribution_data_horizon', none) %}
+{%- set close_days = var('attribution_journey_close_days', none) %}
+{%- set close_quantile = var('attribution_journey_close_quantile', 0.95) | float %}
+{%- if not (0 < close_quantile <= 1) %}
+    {{ exceptions.raise_compiler_error("attribution_journey_close_quantile must be in (0, 1], not " ~ close_quantile) }}
+{%- endif %}
 
 with paths as (
     select * from {{ ref('int_conversion_paths') }}
@@ -55,6 +72,30 @@ cycles as (
     {%- endfor %}
 ),
 
+observed_delays as (
+    select
+        conversion_cycle,
+        {{ percentile_cont('seconds_to_conversion', close_quantile) }} as delay_quantile_seconds
+    from paths
+    where is_eligible
+    group by 1
+),
+
+close_windows as (
+    select
+        cycles.conversion_cycle,
+        {%- if close_days is not none %}
+            least(cast({{ (close_days | float * 86400) | int }} as bigint), cast({{ lookback_seconds }} as bigint))
+        {%- else %}
+            least(
+                coalesce(cast(round(observed_delays.delay_quantile_seconds) as bigint), {{ lookback_seconds }}),
+                cast({{ lookback_seconds }} as bigint)
+            )
+        {%- endif %} as close_after_seconds
+    from cycles
+    left join observed_delays on cycles.conversion_cycle = observed_delays.conversion_cycle
+),
+
 last_conversions as (
     select
         person_id,
@@ -82,12 +123,12 @@ converting as (
 
 non_converting as (
     select
-        concat(touchpoints.person_id, '|', cycles.conversion_cycle, '|none') as journey_id,
-        cycles.conversion_cycle,
+        concat(touchpoints.person_id, '|', close_windows.conversion_cycle, '|none') as journey_id,
+        close_windows.conversion_cycle,
         touchpoints.person_id,
         false as is_converted,
         {{ row_number_over(
-            ['touchpoints.person_id', 'cycles.conversion_cycle'],
+            ['touchpoints.person_id', 'close_windows.conversion_cycle'],
             ['touchpoints.touched_at', 'touchpoints.touchpoint_id']
         ) }} as step,
         touchpoints.touchpoint_id,
@@ -95,16 +136,17 @@ non_converting as (
         touchpoints.campaign_id,
         touchpoints.touched_at
     from touchpoints
-    cross join cycles
+    cross join close_windows
     cross join horizon
     left join last_conversions
         on
             touchpoints.person_id = last_conversions.person_id
-            and cycles.conversion_cycle = last_conversions.conversion_cycle
+            and close_windows.conversion_cycle = last_conversions.conversion_cycle
     where
         touchpoints.person_id is not null
         and (last_conversions.last_converted_at is null or touchpoints.touched_at > last_conversions.last_converted_at)
-        and {{ timestamp_add_seconds('touchpoints.touched_at', lookback_seconds) }} < horizon.data_horizon
+        and {{ timestamp_add_seconds('touchpoints.touched_at', 'close_windows.close_after_seconds') }}
+        < horizon.data_horizon
 ),
 
 journeys as (
@@ -115,10 +157,15 @@ journeys as (
 
 final as (
     select
-        concat(journey_id, '#', cast(step as {{ api.Column.translate_type('string') }})) as journey_touch_id,
-        *,
-        {{ attribution_state('channel', 'campaign_id') }} as state
+        concat(journeys.journey_id, '#', cast(journeys.step as {{ api.Column.translate_type('string') }}))
+            as journey_touch_id,
+        journeys.*,
+        {{ attribution_state('journeys.channel', 'journeys.campaign_id') }} as state,
+        close_windows.close_after_seconds,
+        horizon.data_horizon
     from journeys
+    inner join close_windows on journeys.conversion_cycle = close_windows.conversion_cycle
+    cross join horizon
 )
 
 select * from final

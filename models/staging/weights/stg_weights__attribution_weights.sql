@@ -16,6 +16,8 @@ final as (
         state_conversions,
         cycle_journeys,
         cycle_conversions,
+        journey_close_seconds,
+        data_horizon,
         variables,
         computed_at
     from weights

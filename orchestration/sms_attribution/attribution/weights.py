@@ -33,6 +33,8 @@ JOURNEYS_MODEL = "int_attribution_journeys"
 class Journeys:
     cycle: str
     rows: list[tuple[tuple[str, ...], bool, float]]  # (states in order, converted, how many)
+    close_after_seconds: int | None = None  # the cycle's close window for non-converting journeys
+    data_horizon: datetime | None = None
 
     @property
     def journeys(self) -> int:
@@ -46,13 +48,16 @@ class Journeys:
 def read_journeys(conn: duckdb.DuckDBPyConnection, schema: str = "intermediate") -> list[Journeys]:
     """Each cycle's journeys as state sequences, identical ones counted together."""
     rows = conn.execute(f"""
-        select conversion_cycle, is_converted, states, count(*) as journeys
+        select conversion_cycle, is_converted, states, count(*) as journeys,
+            max(close_after_seconds) as close_after_seconds, max(data_horizon) as data_horizon
         from (
             select
                 conversion_cycle,
                 journey_id,
                 bool_or(is_converted) as is_converted,
-                list(state order by step) as states
+                list(state order by step) as states,
+                max(close_after_seconds) as close_after_seconds,
+                max(data_horizon) as data_horizon
             from {schema}.{JOURNEYS_MODEL}
             group by 1, 2
         ) as journeys
@@ -60,9 +65,11 @@ def read_journeys(conn: duckdb.DuckDBPyConnection, schema: str = "intermediate")
         order by 1, 2, 3
     """).fetchall()
     by_cycle: dict[str, list[tuple[tuple[str, ...], bool, float]]] = {}
-    for cycle, converted, states, count in rows:
+    windows: dict[str, tuple[int | None, datetime | None]] = {}
+    for cycle, converted, states, count, close_after, horizon in rows:
         by_cycle.setdefault(cycle, []).append((tuple(states), bool(converted), float(count)))
-    return [Journeys(cycle, journeys) for cycle, journeys in sorted(by_cycle.items())]
+        windows[cycle] = (close_after, horizon)
+    return [Journeys(cycle, journeys, *windows[cycle]) for cycle, journeys in sorted(by_cycle.items())]
 
 
 def weights_rows(journeys: Journeys, *, order: int, max_channels: int) -> list[dict]:
@@ -84,7 +91,8 @@ def weights_rows(journeys: Journeys, *, order: int, max_channels: int) -> list[d
     for row in out:
         row.update(conversion_cycle=journeys.cycle, state_journeys=per_state_journeys[row["state"]],
                    state_conversions=per_state_conversions[row["state"]],
-                   cycle_journeys=journeys.journeys, cycle_conversions=journeys.conversions)
+                   cycle_journeys=journeys.journeys, cycle_conversions=journeys.conversions,
+                   journey_close_seconds=journeys.close_after_seconds, data_horizon=journeys.data_horizon)
     return out
 
 
@@ -122,15 +130,17 @@ def compute_attribution_weights(
         create or replace table {WEIGHTS_SCHEMA}.{WEIGHTS_TABLE} (
             run_id varchar, model varchar, conversion_cycle varchar, state varchar, value double,
             state_journeys bigint, state_conversions bigint, cycle_journeys bigint, cycle_conversions bigint,
+            journey_close_seconds bigint, data_horizon timestamp,
             variables varchar, computed_at timestamp, seconds double
         )
     """)
     seconds = time.perf_counter() - started
     if rows:
         conn.executemany(
-            f"insert into {WEIGHTS_SCHEMA}.{WEIGHTS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"insert into {WEIGHTS_SCHEMA}.{WEIGHTS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(run_id, r["model"], r["conversion_cycle"], r["state"], r["value"], r["state_journeys"],
-              r["state_conversions"], r["cycle_journeys"], r["cycle_conversions"], variables, computed_at, seconds)
+              r["state_conversions"], r["cycle_journeys"], r["cycle_conversions"], r["journey_close_seconds"],
+              r["data_horizon"], variables, computed_at, seconds)
              for r in rows],
         )
     return len(rows)
