@@ -113,7 +113,7 @@ def test_weights_from_a_journeys_table():
     conn.execute("create schema intermediate")
     conn.execute("""
         create table intermediate.int_attribution_journeys as
-        select * from (values
+        select *, 86400 as close_after_seconds, timestamp '2026-04-10 00:00:00' as data_horizon from (values
             ('j1', 'purchase', true, 1, 'A'), ('j1', 'purchase', true, 2, 'B'), ('j1', 'purchase', true, 3, 'B'),
             ('j2', 'purchase', false, 1, 'A'), ('j2', 'purchase', false, 2, 'C'),
             ('j3', 'purchase', true, 1, 'B'),
@@ -136,3 +136,6 @@ def test_weights_from_a_journeys_table():
     journeys, conversions = conn.execute(
         "select max(cycle_journeys), max(cycle_conversions) from weights.attribution_weights").fetchone()
     assert (journeys, conversions) == (4, 2)
+    windows = conn.execute(
+        "select distinct journey_close_seconds, data_horizon from weights.attribution_weights").fetchall()
+    assert [(close, str(horizon)) for close, horizon in windows] == [(86400, "2026-04-10 00:00:00")]
