@@ -39,11 +39,9 @@ sampling error:
   t negligible (asserted below 1e-9; on these data it is below 1e-30).
 - 1e-12 absorbs floating point where p_k is exactly 0 or 1.
 
-Our own result must be the same to the last digit in two runs: compared with ==. On
-the journeys in another order it is not (yet): the states are numbered in order of
-first appearance, so a shuffle permutes the linear system and the last digit moves.
-That is asserted to stay within 1e-14 and, exactly, marked xfail(strict=True), so the
-marker fails the suite once build_chain is made order-free.
+Our own result must be the same to the last digit in two runs, and on the journeys in
+another order: compared with == (build_chain numbers the states in sorted order, so a
+shuffle gives the same linear system).
 
 The generated journeys come from one tiny warehouse built for this module (no shared
 warehouse fixture exists): the generator's tiny zone (seed 7), loaded, then dbt up to
@@ -197,19 +195,9 @@ def shuffled(rows: list) -> list:
     return out
 
 
-def test_generated_journeys_exact_on_shuffled_journeys_agrees_to_rounding(generated_cycles):
-    for cycle in generated_cycles:
-        first, second = benchmark.exact(cycle.rows)[1], benchmark.exact(shuffled(cycle.rows))[1]
-        assert max(abs(first[k] - second[k]) for k in first) < 1e-14, cycle.cycle
 
 
-ORDER_DEPENDENT = pytest.mark.xfail(
-    strict=True, reason="build_chain numbers the states in order of first appearance, so another journey order "
-    "is another (permuted) linear system for spsolve: some effects move in the last digit (1e-16 on the generated "
-    "purchase cycle, 3e-16 on PathData). Numbering the states in sorted order would make the result order-free.")
 
-
-@ORDER_DEPENDENT
 def test_generated_journeys_exact_is_identical_on_shuffled_journeys(generated_cycles):
     for cycle in generated_cycles:
         assert benchmark.exact(cycle.rows)[1] == benchmark.exact(shuffled(cycle.rows))[1], cycle.cycle
@@ -225,12 +213,7 @@ def test_path_data_exact_is_identical_in_two_runs(path_data):
     assert benchmark.exact(path_data)[1] == benchmark.exact(list(path_data))[1]
 
 
-def test_path_data_exact_on_shuffled_journeys_agrees_to_rounding(path_data):
-    first, second = benchmark.exact(path_data)[1], benchmark.exact(shuffled(path_data))[1]
-    assert max(abs(first[k] - second[k]) for k in first) < 1e-14
 
-
-@ORDER_DEPENDENT
 def test_path_data_exact_is_identical_on_shuffled_journeys(path_data):
     assert benchmark.exact(path_data)[1] == benchmark.exact(shuffled(path_data))[1]
 

@@ -72,7 +72,7 @@ def build_chain(journeys: Iterable[tuple[Sequence[str], bool, float]], order: in
     journeys the row stands for (1 for one journey)."""
     if order < 1:
         raise ValueError("order must be at least 1")
-    index: dict[tuple[str, ...], int] = {(START,): 0}
+    seen: set[tuple[str, ...]] = set()
     rows: list[int] = []
     cols: list[int] = []
     data: list[float] = []
@@ -84,11 +84,14 @@ def build_chain(journeys: Iterable[tuple[Sequence[str], bool, float]], order: in
         previous: tuple[str, ...] = (START,)
         for position in range(len(path)):
             current = tuple(path[max(0, position - order + 1): position + 1])
-            if current not in index:
-                index[current] = len(index)
+            seen.add(current)
             pending.append((previous, current, weight))
             previous = current
         pending.append((previous, CONVERSION if converted else NULL, weight))
+    # States numbered in sorted order, not in order of appearance: the linear system,
+    # and so every floating-point result, is then the same whatever the order of the
+    # journeys (the same to the last digit in every run).
+    index = {state: i for i, state in enumerate([(START,), *sorted(seen - {(START,)})])}
     n = len(index)
     for origin, target, weight in pending:
         rows.append(index[origin])
