@@ -85,7 +85,7 @@ close_windows as (
     select
         cycles.conversion_cycle,
         {%- if close_days is not none %}
-            least(cast({{ (close_days | float * 86400) | int }} as bigint), cast({{ lookback_seconds }} as bigint))
+            cast({{ [(close_days | float * 86400) | int, lookback_seconds] | min }} as bigint)
         {%- else %}
             least(
                 coalesce(cast(round(observed_delays.delay_quantile_seconds) as bigint), {{ lookback_seconds }}),
