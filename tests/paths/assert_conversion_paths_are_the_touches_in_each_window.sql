@@ -22,19 +22,42 @@ paths as (
     select * from {{ ref('int_conversion_paths') }}
 ),
 
-expected as (
-    select distinct
+-- The two ways a touch belongs to a conversion are two equi-joins, unioned: one
+-- join on `person = person or click = click` cannot be a hash join, and on the
+-- large preset that nested loop ran for more than 26 minutes.
+candidates as (
+    select
         conversions.conversion_id,
-        touchpoints.touchpoint_id
+        conversions.converted_at,
+        conversions.previous_converted_at,
+        touchpoints.touchpoint_id,
+        touchpoints.touched_at
+    from conversions
+    inner join touchpoints
+        on conversions.person_id = touchpoints.person_id
+    union all
+    select
+        conversions.conversion_id,
+        conversions.converted_at,
+        conversions.previous_converted_at,
+        touchpoints.touchpoint_id,
+        touchpoints.touched_at
     from conversions
     inner join touchpoints
         on
-            conversions.person_id = touchpoints.person_id
-            or (touchpoints.touchpoint_type = 'sms_click' and conversions.sms_click_id = touchpoints.sms_click_id)
+            conversions.sms_click_id = touchpoints.sms_click_id
+            and touchpoints.touchpoint_type = 'sms_click'
+),
+
+expected as (
+    select distinct
+        conversion_id,
+        touchpoint_id
+    from candidates
     where
-        not touchpoints.touched_at > conversions.converted_at
-        and {{ timestamp_add_seconds('touchpoints.touched_at', lookback_seconds) }} >= conversions.converted_at
-        and (conversions.previous_converted_at is null or touchpoints.touched_at > conversions.previous_converted_at)
+        not touched_at > converted_at
+        and {{ timestamp_add_seconds('touched_at', lookback_seconds) }} >= converted_at
+        and (previous_converted_at is null or touched_at > previous_converted_at)
 ),
 
 conversions_with_a_touch as (
