@@ -19,7 +19,7 @@ export DUCKDB_PATH="$WORK/warehouse.duckdb" SPARK_DATA_DIR="$WORK/spark"
 step() { printf '\n==> %s\n' "$*"; }
 
 step "dbt parse"
-dbt parse --quiet
+dbt parse --quiet --target duckdb  # the same target as the builds, so they reuse this parse (partial parsing)
 
 step "dbt-bouncer: the project's conventions on the manifest (dbt-bouncer.yml)"
 dbt-bouncer --config-file dbt-bouncer.yml

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-FIXTURE_LANDING = PROJECT_DIR / "tests" / "fixtures" / "landing"
+FIXTURE_LANDING = PROJECT_DIR / "tests" / "landing_zone"
 sys.path.insert(0, str(PROJECT_DIR / "orchestration"))
 
 from sms_attribution.sources import SOURCES, FileFormat  # noqa: E402
