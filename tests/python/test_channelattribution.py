@@ -43,19 +43,16 @@ Our own result must be the same to the last digit in two runs, and on the journe
 another order: compared with == (build_chain numbers the states in sorted order, so a
 shuffle gives the same linear system).
 
-The generated journeys come from one tiny warehouse built for this module (no shared
-warehouse fixture exists): the generator's tiny zone (seed 7), loaded, then dbt up to
-intermediate.int_attribution_journeys only (no tests, no marts), with one parse shared
-by both dbt steps, in a subprocess so that dbt's process-wide state stays out of pytest.
+The generated journeys come from one tiny warehouse built for this module: the
+generator's tiny zone (seed 7), loaded, then conftest.build_warehouse(until="journeys"),
+dbt up to intermediate.int_attribution_journeys only (no tests, no marts).
 The generated data's journeys may all convert; the comparison holds either way.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import random
-import subprocess
 import sys
 from pathlib import Path
 
@@ -75,34 +72,16 @@ NFOLD = 10
 
 
 def build_journeys_warehouse(base: Path) -> Path:
-    """Generate, load and build up to int_attribution_journeys (run in a subprocess)."""
-    import duckdb
-    from dbt.cli.main import dbtRunner
+    """The tiny generated zone (seed 7), loaded and built up to int_attribution_journeys."""
+    from conftest import build_warehouse
 
-    from sms_attribution import settings
     from sms_attribution.generator import SCALES, generate
     from sms_attribution.loading import load_all
-    from sms_attribution.scoring.reasons import DEFAULT_THRESHOLD
-    from sms_attribution.scoring.scorer import score_clicks
 
     generate(base / "landing", base / "truth", seed=7, **SCALES["tiny"])
     warehouse = base / "warehouse.duckdb"
     load_all(warehouse, base / "landing")
-    os.environ["DUCKDB_PATH"] = str(warehouse)
-    common = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), "--quiet",
-              "--target-path", str(base / "target"), "--log-path", str(base / "target" / "logs")]
-
-    def invoke(runner: dbtRunner, args: list[str]):
-        result = runner.invoke([*args, *common])
-        if not result.success:
-            raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception}")
-        return result.result
-
-    runner = dbtRunner(manifest=invoke(dbtRunner(), ["parse"]))
-    invoke(runner, ["build", *settings.DBT_STAGING_STEP, "--resource-type", "seed", "--resource-type", "model"])
-    with duckdb.connect(str(warehouse)) as conn:
-        score_clicks(conn, DEFAULT_THRESHOLD)
-    invoke(runner, ["run", "--select", "+int_attribution_journeys", "--exclude", "resource_type:seed"])
+    build_warehouse(warehouse, base / "target", until="journeys")
     return warehouse
 
 
@@ -113,10 +92,7 @@ def generated_cycles(tmp_path_factory):
     from sms_attribution.attribution.weights import read_journeys
 
     base = tmp_path_factory.mktemp("channelattribution")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT_DIR / "orchestration"),
-                                                        os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run([sys.executable, __file__, str(base)], env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    build_journeys_warehouse(base)
     with duckdb.connect(str(base / "warehouse.duckdb"), read_only=True) as conn:
         cycles = read_journeys(conn)
     return [c for c in cycles if c.conversions > 0]
@@ -217,6 +193,3 @@ def test_path_data_exact_is_identical_in_two_runs(path_data):
 def test_path_data_exact_is_identical_on_shuffled_journeys(path_data):
     assert benchmark.exact(path_data)[1] == benchmark.exact(shuffled(path_data))[1]
 
-
-if __name__ == "__main__":
-    build_journeys_warehouse(Path(sys.argv[1]))
