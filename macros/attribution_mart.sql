@@ -13,7 +13,7 @@
       `is_sms_platform_eligible` (the SMS platform's windows, deliveries, coupons).
 
     - weights: for the data-driven models, the model name in
-      staging.stg_weights__attribution_weights (`markov`, `shapley`): each path row
+      staging.stg_weights__attribution_weights (`markov`, `shapley`; the latest run): each path row
       gets its state's weight_value (state = attribution_state(channel,
       campaign_id), in the conversion's cycle) and state_touches, the number of
       the path's touches in that state. Their rule, unless `weight` is given: a
@@ -47,7 +47,7 @@ with paths_eligible as (
 
 state_weights as (
     select * from {{ ref('stg_weights__attribution_weights') }}
-    where model = '{{ weights }}'
+    where model = '{{ weights }}' and is_latest_run
 ),
 
 paths_stated as (

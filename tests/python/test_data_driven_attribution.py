@@ -139,3 +139,14 @@ def test_weights_from_a_journeys_table():
     windows = conn.execute(
         "select distinct journey_close_seconds, data_horizon from weights.attribution_weights").fetchall()
     assert [(close, str(horizon)) for close, horizon in windows] == [(86400, "2026-04-10 00:00:00")]
+    # a second run appends its own run (same journeys, same values), in one transaction
+    assert weights.compute_attribution_weights(conn) == 6
+    runs = conn.execute("""
+        select run_id, count(*), min(computed_at) from weights.attribution_weights group by 1 order by 3
+    """).fetchall()
+    assert [count for _, count, _ in runs] == [6, 6] and runs[0][0] != runs[1][0]
+    assert runs[0][2] <= runs[1][2]
+    by_run = conn.execute("""
+        select run_id, model, state, value from weights.attribution_weights order by 2, 3, 1
+    """).fetchall()
+    assert [(m, s, v) for _, m, s, v in by_run[0::2]] == [(m, s, v) for _, m, s, v in by_run[1::2]]

@@ -97,7 +97,7 @@ def test_loading_the_same_landing_zone_again_changes_no_raw_or_staging_table(bui
     # the bot scores are written anew by every scoring run (scored_at): same clicks
     rescored = "staging.stg_scoring__click_bot_scores"
     assert after.pop(rescored)[0] == before.pop(rescored)[0]
-    # and so are the data-driven weights (run_id, computed_at): same states
+    # and the data-driven weights keep every run (run_id, computed_at): one more run of the same states
     reweighted = "staging.stg_weights__attribution_weights"
-    assert after.pop(reweighted)[0] == before.pop(reweighted)[0]
+    assert after.pop(reweighted)[0] == 2 * before.pop(reweighted)[0]
     assert after == before

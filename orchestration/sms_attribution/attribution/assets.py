@@ -42,7 +42,9 @@ def build_attribution_weights_asset(
         variables = project_variables()
         with duckdb.connect(str(settings.duckdb_path())) as conn:
             rows = compute_attribution_weights(conn, **variables)
-            seconds = conn.execute(f"select max(seconds) from {WEIGHTS_SCHEMA}.{WEIGHTS_TABLE}").fetchone()[0]
+            latest = conn.execute(
+                f"select seconds from {WEIGHTS_SCHEMA}.{WEIGHTS_TABLE} order by computed_at desc limit 1").fetchone()
+            seconds = latest[0] if latest else 0.0
         context.log.info(f"{rows} weights in {seconds or 0:.2f} s ({variables})")
         return MaterializeResult(asset_key=ASSET_KEY, metadata={"weights": rows, **variables})
 

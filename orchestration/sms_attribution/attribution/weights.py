@@ -4,11 +4,14 @@
 
 Reads `intermediate.int_attribution_journeys` (one row per journey x touch), groups
 each conversion cycle's journeys into state sequences (identical journeys counted
-once, with their number as weight), and writes `weights.attribution_weights`: one
-row per (model, conversion cycle, state) of this run, with the Markov removal
+once, with their number as weight), and appends to `weights.attribution_weights`
+one row per (model, conversion cycle, state) of this run, with the Markov removal
 effect or the Shapley value, the journeys and conversions it was learned from, and
-the variables used. The dbt marts attribution_markov and attribution_shapley join
-these weights to the conversions' paths.
+the variables used. Every run is kept (a few dozen rows a night), so how the weights
+moved from night to night is in reporting.rpt_channel_weights; the dbt marts
+attribution_markov and attribution_shapley join the latest run's weights to the
+conversions' paths (stg_weights__attribution_weights.is_latest_run). A run's rows
+are inserted in one transaction: a killed run leaves no partial run behind.
 """
 
 from __future__ import annotations
@@ -116,7 +119,8 @@ def compute_attribution_weights(
     conn: duckdb.DuckDBPyConnection, *, order: int = 1, max_channels: int = 16, state_kind: str = "channel",
     journeys_schema: str = "intermediate",
 ) -> int:
-    """Compute and replace weights.attribution_weights; returns its row count."""
+    """Compute this run's weights and append them to weights.attribution_weights;
+    returns the number of rows the run added."""
     started = time.perf_counter()
     run_id = uuid.uuid4().hex
     computed_at = datetime.now(UTC).replace(tzinfo=None)
@@ -127,7 +131,7 @@ def compute_attribution_weights(
         rows += weights_rows(journeys, order=order, max_channels=max_channels)
     conn.execute(f"create schema if not exists {WEIGHTS_SCHEMA}")
     conn.execute(f"""
-        create or replace table {WEIGHTS_SCHEMA}.{WEIGHTS_TABLE} (
+        create table if not exists {WEIGHTS_SCHEMA}.{WEIGHTS_TABLE} (
             run_id varchar, model varchar, conversion_cycle varchar, state varchar, value double,
             state_journeys bigint, state_conversions bigint, cycle_journeys bigint, cycle_conversions bigint,
             journey_close_seconds bigint, data_horizon timestamp,
@@ -136,6 +140,7 @@ def compute_attribution_weights(
     """)
     seconds = time.perf_counter() - started
     if rows:
+        conn.begin()
         conn.executemany(
             f"insert into {WEIGHTS_SCHEMA}.{WEIGHTS_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(run_id, r["model"], r["conversion_cycle"], r["state"], r["value"], r["state_journeys"],
@@ -143,4 +148,5 @@ def compute_attribution_weights(
               r["data_horizon"], variables, computed_at, seconds)
              for r in rows],
         )
+        conn.commit()
     return len(rows)
