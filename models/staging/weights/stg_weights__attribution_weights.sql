@@ -5,11 +5,18 @@ with weights as (
     select * from {{ source('weights', 'attribution_weights') }}
 ),
 
+runs as (
+    select distinct
+        run_id,
+        computed_at
+    from weights
+),
+
 runs_ranked as (
     select
         run_id,
         row_number() over (order by computed_at desc, run_id desc) as run_rank
-    from (select distinct run_id, computed_at from weights) as runs
+    from runs
 ),
 
 final as (
