@@ -150,3 +150,33 @@ def test_weights_from_a_journeys_table():
         select run_id, model, state, value from weights.attribution_weights order by 2, 3, 1
     """).fetchall()
     assert [(m, s, v) for _, m, s, v in by_run[0::2]] == [(m, s, v) for _, m, s, v in by_run[1::2]]
+
+
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_vectorised_chain_counts_what_a_walk_over_each_journey_counts(order):
+    """build_chain codes states as integers and counts transitions with numpy; the
+    same counts by walking each journey in plain Python (collapse repeats, then the
+    last `order` states), on random journeys with empty paths, repeats and weights."""
+    import random
+
+    rng = random.Random(order)
+    journeys = [(tuple(rng.choice("abcd") for _ in range(rng.randint(0, 6))), rng.random() < 0.4,
+                 float(rng.randint(1, 3))) for _ in range(2_000)]
+    expected: dict[tuple[str, str], float] = {}
+    for states, converted, weight in journeys:
+        path = markov.collapse_repeats(list(states))
+        if not path:
+            continue
+        previous = markov.START
+        for i in range(len(path)):
+            current = " > ".join(path[max(0, i - order + 1): i + 1])
+            expected[(previous, current)] = expected.get((previous, current), 0.0) + weight
+            previous = current
+        end = markov.CONVERSION if converted else markov.NULL
+        expected[(previous, end)] = expected.get((previous, end), 0.0) + weight
+    chain = markov.build_chain(journeys, order=order)
+    names = [markov.START] + [" > ".join(s) for s in chain.states[1:]] + [markov.CONVERSION, markov.NULL]
+    counts = chain.counts.tocoo()
+    got = {(names[i], names[j]): float(v) for i, j, v in zip(counts.row, counts.col, counts.data, strict=True)}
+    assert got == expected
+    assert list(chain.states[1:]) == sorted(chain.states[1:])
