@@ -180,3 +180,27 @@ def test_vectorised_chain_counts_what_a_walk_over_each_journey_counts(order):
     got = {(names[i], names[j]): float(v) for i, j, v in zip(counts.row, counts.col, counts.data, strict=True)}
     assert got == expected
     assert list(chain.states[1:]) == sorted(chain.states[1:])
+
+
+def test_the_run_records_the_state_kind_the_journeys_were_built_with():
+    """A dbt --vars override reaches the journeys, not the Python step's settings:
+    the run records the kind the journeys carry (int_attribution_journeys.state_kind)."""
+    import json
+
+    import duckdb
+
+    from sms_attribution.attribution import weights
+
+    conn = duckdb.connect()
+    conn.execute("create schema intermediate")
+    conn.execute("""
+        create table intermediate.int_attribution_journeys as
+        select *, 86400 as close_after_seconds, timestamp '2026-04-10 00:00:00' as data_horizon,
+            'channel_campaign' as state_kind
+        from (values ('j1', 'purchase', true, 1, 'sms:c1'), ('j2', 'purchase', false, 1, 'email'))
+            as t(journey_id, conversion_cycle, is_converted, step, state)
+    """)
+    weights.compute_attribution_weights(conn, state_kind="channel")
+    recorded = {json.loads(v)["attribution_journey_state"] for (v,) in conn.execute(
+        "select distinct variables from weights.attribution_weights").fetchall()}
+    assert recorded == {"channel_campaign"}

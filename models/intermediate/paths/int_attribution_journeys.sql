@@ -161,6 +161,7 @@ final as (
             as journey_touch_id,
         journeys.*,
         {{ attribution_state('journeys.channel', 'journeys.campaign_id') }} as state,
+        '{{ var('attribution_journey_state') }}' as state_kind,
         close_windows.close_after_seconds,
         horizon.data_horizon
     from journeys

@@ -38,6 +38,7 @@ class Journeys:
     rows: list[tuple[tuple[str, ...], bool, float]]  # (states in order, converted, how many)
     close_after_seconds: int | None = None  # the cycle's close window for non-converting journeys
     data_horizon: datetime | None = None
+    state_kind: str | None = None  # var('attribution_journey_state') the journeys were built with
 
     @property
     def journeys(self) -> int:
@@ -50,9 +51,14 @@ class Journeys:
 
 def read_journeys(conn: duckdb.DuckDBPyConnection, schema: str = "intermediate") -> list[Journeys]:
     """Each cycle's journeys as state sequences, identical ones counted together."""
+    columns = {name for (name,) in conn.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+        [schema, JOURNEYS_MODEL]).fetchall()}
+    state_kind = "max(state_kind)" if "state_kind" in columns else "cast(null as varchar)"
     rows = conn.execute(f"""
         select conversion_cycle, is_converted, states, count(*) as journeys,
-            max(close_after_seconds) as close_after_seconds, max(data_horizon) as data_horizon
+            max(close_after_seconds) as close_after_seconds, max(data_horizon) as data_horizon,
+            max(state_kind) as state_kind
         from (
             select
                 conversion_cycle,
@@ -60,7 +66,8 @@ def read_journeys(conn: duckdb.DuckDBPyConnection, schema: str = "intermediate")
                 bool_or(is_converted) as is_converted,
                 list(state order by step) as states,
                 max(close_after_seconds) as close_after_seconds,
-                max(data_horizon) as data_horizon
+                max(data_horizon) as data_horizon,
+                {state_kind} as state_kind
             from {schema}.{JOURNEYS_MODEL}
             group by 1, 2
         ) as journeys
@@ -68,10 +75,10 @@ def read_journeys(conn: duckdb.DuckDBPyConnection, schema: str = "intermediate")
         order by 1, 2, 3
     """).fetchall()
     by_cycle: dict[str, list[tuple[tuple[str, ...], bool, float]]] = {}
-    windows: dict[str, tuple[int | None, datetime | None]] = {}
-    for cycle, converted, states, count, close_after, horizon in rows:
+    windows: dict[str, tuple[int | None, datetime | None, str | None]] = {}
+    for cycle, converted, states, count, close_after, horizon, kind in rows:
         by_cycle.setdefault(cycle, []).append((tuple(states), bool(converted), float(count)))
-        windows[cycle] = (close_after, horizon)
+        windows[cycle] = (close_after, horizon, kind)
     return [Journeys(cycle, journeys, *windows[cycle]) for cycle, journeys in sorted(by_cycle.items())]
 
 
@@ -124,11 +131,17 @@ def compute_attribution_weights(
     started = time.perf_counter()
     run_id = uuid.uuid4().hex
     computed_at = datetime.now(UTC).replace(tzinfo=None)
+    rows = []
+    cycles = read_journeys(conn, journeys_schema)
+    for journeys in cycles:
+        rows += weights_rows(journeys, order=order, max_channels=max_channels)
+    # the state kind the journeys were built with (a dbt --vars override included),
+    # else the project's setting
+    built_with = {c.state_kind for c in cycles if c.state_kind}
+    if len(built_with) == 1:
+        state_kind = built_with.pop()
     variables = json.dumps({"attribution_markov_order": order, "attribution_shapley_max_channels": max_channels,
                             "attribution_journey_state": state_kind}, sort_keys=True)
-    rows = []
-    for journeys in read_journeys(conn, journeys_schema):
-        rows += weights_rows(journeys, order=order, max_channels=max_channels)
     conn.execute(f"create schema if not exists {WEIGHTS_SCHEMA}")
     conn.execute(f"""
         create table if not exists {WEIGHTS_SCHEMA}.{WEIGHTS_TABLE} (
