@@ -57,8 +57,53 @@ def run_nightly_job() -> bool:
     return result.success
 
 
-ATTRIBUTION_MODELS = ("first_touch", "last_touch", "last_non_direct", "linear", "time_decay",
-                      "position_based", "markov", "shapley", "sms_platform")
+def project_vars() -> dict:
+    """dbt_project.yml's vars (the attribution models and the default one)."""
+    import yaml
+
+    return yaml.safe_load((settings.PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8")).get("vars", {})
+
+
+ATTRIBUTION_MODELS = tuple(project_vars()["attribution_models"])
+
+
+def campaign_summary(conn: duckdb.DuckDBPyConnection, top: int = 10) -> list[str]:
+    """The top campaigns by attributed revenue under the default model
+    (var attribution_default_model), with CTR, RPM and ROAS recomputed from the
+    variants' sums (reporting.rpt_campaign_performance)."""
+    present = conn.execute("""
+        select count(*) from duckdb_tables()
+        where schema_name = 'reporting' and table_name = 'rpt_campaign_performance'
+    """).fetchone()[0]
+    if not present:
+        return []
+    model = str(project_vars().get("attribution_default_model", "markov"))
+    rows = conn.execute("""
+        select
+            campaign_id,
+            sum(sends) as sends,
+            sum(attributed_revenue_usd) as revenue,
+            sum(human_clicks) / nullif(sum(delivered), 0) as ctr,
+            sum(attributed_revenue_usd) * 1000 / nullif(sum(sends), 0) as rpm,
+            sum(attributed_revenue_usd) / nullif(sum(cost_usd), 0) as roas
+        from reporting.rpt_campaign_performance
+        where attribution_model = ? and campaign_id not in ('(unknown)', '(unmapped spend)')
+        group by 1
+        order by revenue desc, campaign_id
+        limit ?
+    """, [model, top]).fetchall()
+    if not rows:
+        return []
+
+    def number(value, fmt: str) -> str:
+        return "-" if value is None else format(float(value), fmt)
+
+    lines = ["", f"top campaigns by attributed revenue under {model} (reporting.rpt_campaign_performance):",
+             f"{'campaign':<14}{'sends':>10}{'revenue USD':>16}{'CTR':>9}{'RPM USD':>12}{'ROAS':>10}"]
+    for campaign, sends, revenue, ctr, rpm, roas in rows:
+        lines.append(f"{campaign:<14}{int(sends):>10,}{number(revenue, ',.2f'):>16}{number(ctr, '.2%'):>9}"
+                     f"{number(rpm, ',.2f'):>12}{number(roas, ',.1f'):>10}")
+    return lines
 
 
 def attribution_summary(conn: duckdb.DuckDBPyConnection) -> list[str]:
@@ -149,6 +194,7 @@ def summary(warehouse: Path) -> str:
         if reasons:
             lines.append("top quarantine reasons: " + "; ".join(f"{r} ({n})" for r, n in reasons))
         lines += attribution_summary(conn)
+        lines += campaign_summary(conn)
     return "\n".join(lines)
 
 
