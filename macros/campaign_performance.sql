@@ -9,7 +9,8 @@
 
     Sources: sends, delivered, message cost (core.fct_sends); raw and human clicks,
     unique human clickers, landings and engaged landings (core.fct_clicks, human =
-    is_human); attributed conversions and revenue (each attribution mart of
+    is_human); attributed conversions, revenue and affiliate payout (credit x
+    core.fct_conversions.affiliate_payout_usd) (each attribution mart of
     var('attribution_models'), its SMS touches, by the touch's campaign, variant and
     segment); SMS spend from the spend file (core.fct_sms_spend_allocations),
     mapped to campaigns and split over variants by sends, with unmapped spend on its
@@ -41,7 +42,12 @@ clicks as (
 ),
 
 credited as (
-    {{ attribution_marts_unioned(['campaign_id', 'variant_id', 'segment', 'credit', 'attributed_revenue_usd']) }}
+    {{ attribution_marts_unioned(['conversion_id', 'campaign_id', 'variant_id', 'segment', 'credit',
+                                  'attributed_revenue_usd']) }}
+),
+
+conversions as (
+    select * from {{ ref('fct_conversions') }}
 ),
 
 spend as (
@@ -85,8 +91,11 @@ credited_measured as (
         credited.attribution_model,
         {{ dims_template | replace('__relation__', 'credited') }},
         sum(credited.credit) as attributed_conversions,
-        sum(credited.attributed_revenue_usd) as attributed_revenue_usd
+        sum(credited.attributed_revenue_usd) as attributed_revenue_usd,
+        sum(credited.credit * conversions.affiliate_payout_usd) as attributed_affiliate_payout_usd
     from credited
+    left join conversions
+        on credited.conversion_id = conversions.conversion_id
     where credited.campaign_id is not null
     group by 1{% for d in dimensions %}, {{ loop.index + 1 }}{% endfor %}
 ),
@@ -132,6 +141,7 @@ measured as (
         coalesce(clicks_measured.engaged_landings, 0) as engaged_landings,
         coalesce(credited_measured.attributed_conversions, 0) as attributed_conversions,
         coalesce(credited_measured.attributed_revenue_usd, 0) as attributed_revenue_usd,
+        coalesce(credited_measured.attributed_affiliate_payout_usd, 0) as attributed_affiliate_payout_usd,
         coalesce(sends_measured.message_cost_usd, 0) as message_cost_usd,
         coalesce(spend_measured.spend_cost_usd, 0) as spend_cost_usd,
         cast(
@@ -166,6 +176,8 @@ select
     cast(engaged_landings as {{ api.Column.translate_type('bigint') }}) as engaged_landings,
     cast(attributed_conversions as {{ api.Column.translate_type('double') }}) as attributed_conversions,
     cast(attributed_revenue_usd as {{ api.Column.translate_type('double') }}) as attributed_revenue_usd,
+    cast(attributed_affiliate_payout_usd as {{ api.Column.translate_type('double') }})
+        as attributed_affiliate_payout_usd,
     cast(message_cost_usd as decimal(18, 4)) as message_cost_usd,
     cast(spend_cost_usd as decimal(18, 4)) as spend_cost_usd,
     cost_usd,
@@ -174,6 +186,7 @@ select
     {{ safe_ratio('attributed_conversions', 'human_clicks') }} as click_to_conversion_rate,
     {{ safe_ratio('attributed_revenue_usd * 1000', 'sends') }} as rpm,
     {{ safe_ratio('attributed_revenue_usd', 'human_clicks') }} as rpc,
+    {{ safe_ratio('attributed_affiliate_payout_usd', 'human_clicks') }} as epc,
     {{ safe_ratio('cost_usd', 'attributed_conversions') }} as cpa,
     {{ safe_ratio('attributed_revenue_usd', 'cost_usd') }} as roas
 from measured

@@ -34,6 +34,7 @@ final as (
         conversions.currency,
         conversions.revenue_usd,
         conversions.is_unknown_currency,
+        cast(conversions.affiliate_payout_usd as decimal(18, 4)) as affiliate_payout_usd,
         conversions.source_systems,
         conversions.primary_source_system,
         conversions.primary_report_key,

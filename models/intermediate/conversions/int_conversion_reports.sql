@@ -32,6 +32,8 @@
 -- * hubspot_deal (`deal:<deal_id>`, hubspot_deal_id): a closed-won deal; its amount
 --   is in the deal's currency, else the company currency (stg_hubspot__deals).
 -- person_identifier is what names the reporter's person in int_identifiers_resolved.
+-- payout is an affiliate network's commission (its postback's or its report's, in
+-- the report's currency; null for every other system), payout_usd at the same rate.
 -- revenue is in the reported currency; revenue_usd uses the fx rate of the UTC
 -- day (else the latest earlier one), and for a Shopify order is net of refunds.
 {%- set decimal_type = 'decimal(18,4)' %}
@@ -121,6 +123,7 @@ reports_from_shopify as (
         net_revenue,
         currency,
         revenue_usd,
+        cast(null as {{ decimal_type }}) as payout,
         concat('shopify_customer_id:', customer_id) as person_identifier,
         sms_click_id,
         discount_code as coupon_code,
@@ -158,6 +161,7 @@ reports_from_postbacks as (
         postbacks.amount as net_revenue,
         postbacks.currency,
         cast(null as {{ decimal_type }}) as revenue_usd,
+        case when postbacks.network <> 'brand' then postbacks.payout end as payout,
         case
             when postbacks.network = 'brand' or affiliate_clicks.click_id is not null
                 then concat('sms_click_id:', postbacks.click_id)
@@ -206,6 +210,7 @@ reports_from_affiliate_networks as (
         affiliate_conversions.revenue as net_revenue,
         affiliate_conversions.currency,
         cast(null as {{ decimal_type }}) as revenue_usd,
+        affiliate_conversions.payout,
         case
             when affiliate_clicks.click_id is not null then concat('sms_click_id:', affiliate_conversions.click_id)
         end as person_identifier,
@@ -238,6 +243,7 @@ reports_from_ga4 as (
         max(purchase_revenue) as net_revenue,
         max(currency) as currency,
         cast(null as {{ decimal_type }}) as revenue_usd,
+        cast(null as {{ decimal_type }}) as payout,
         concat('ga4_user_pseudo_id:', min(user_pseudo_id)) as person_identifier,
         max(sms_click_id) as sms_click_id,
         cast(null as {{ string_type }}) as coupon_code,
@@ -263,6 +269,7 @@ reports_from_pos as (
         amount as net_revenue,
         currency,
         cast(null as {{ decimal_type }}) as revenue_usd,
+        cast(null as {{ decimal_type }}) as payout,
         concat('coupon_code:', coupon_code) as person_identifier,
         cast(null as {{ string_type }}) as sms_click_id,
         coupon_code,
@@ -286,6 +293,7 @@ reports_from_hubspot_contacts as (
         cast(null as {{ decimal_type }}) as net_revenue,
         cast(null as {{ string_type }}) as currency,
         cast(null as {{ decimal_type }}) as revenue_usd,
+        cast(null as {{ decimal_type }}) as payout,
         concat('hubspot_contact_id:', contact_id) as person_identifier,
         sms_click_id,
         cast(null as {{ string_type }}) as coupon_code,
@@ -309,6 +317,7 @@ reports_from_hubspot_deals as (
         amount as net_revenue,
         currency,
         cast(null as {{ decimal_type }}) as revenue_usd,
+        cast(null as {{ decimal_type }}) as payout,
         concat('hubspot_contact_id:', contact_id) as person_identifier,
         cast(null as {{ string_type }}) as sms_click_id,
         cast(null as {{ string_type }}) as coupon_code,
@@ -375,6 +384,8 @@ final as (
                 else reports_unioned.net_revenue * report_rates.rate_to_usd
             end as {{ decimal_type }}
         ) as revenue_usd,
+        cast(reports_unioned.payout as {{ decimal_type }}) as payout,
+        cast(reports_unioned.payout * report_rates.rate_to_usd as {{ decimal_type }}) as payout_usd,
         reports_unioned.currency is not null
         and (
             reports_unioned.is_unknown_currency

@@ -5,7 +5,9 @@
 -- for an order, then the brand postback, the affiliate postback, the network's
 -- report, GA4). The person is the first report's whose identifier resolved.
 -- Revenue comes from the winning report: for an order, Shopify's net of refunds
--- and cancellations.
+-- and cancellations. affiliate_payout_usd is the commission an affiliate network
+-- reports for it: its report's payout (the network's ledger), else its postback's;
+-- one commission per conversion (when two networks claim one order, the larger).
 -- source_systems lists every system that reported it and dedup_rule every rule
 -- that merged a report into it (`single_report` when one system reported it
 -- once), both in alphabetical order; retries counts the collapsed duplicate
@@ -82,7 +84,12 @@ reports_summarised as (
         min(coupon_code) as coupon_code,
         max(case when is_refunded then 1 else 0 end) = 1 as is_refunded,
         max(case when is_cancelled then 1 else 0 end) = 1 as is_cancelled,
-        max(case when is_brand_observed then 1 else 0 end) = 1 as is_brand_observed
+        max(case when is_brand_observed then 1 else 0 end) = 1 as is_brand_observed,
+        -- the affiliate commission: the network's report (its ledger), else its postback
+        coalesce(
+            max(case when source_system = 'affiliate_report' then payout_usd end),
+            max(case when source_system = 'postback_affiliate' then payout_usd end)
+        ) as affiliate_payout_usd
     from reports_ranked
     group by 1
 ),
@@ -103,6 +110,7 @@ final as (
         winning_reports.currency,
         winning_reports.revenue_usd,
         winning_reports.is_unknown_currency,
+        reports_summarised.affiliate_payout_usd,
         concat_ws(
             ',',
             {%- for system in systems %}
