@@ -18,7 +18,6 @@
     (a shared link's click names no variant) is '(unknown)'.
 #}
 {% macro campaign_performance(dimensions) -%}
-{%- set models = var('attribution_models') -%}
 {%- set unknown = "'(unknown)'" -%}
 {%- set unmapped = "'(unmapped spend)'" -%}
 {%- set dims_template -%}
@@ -55,11 +54,7 @@ spend as (
 ),
 
 attribution_models as (
-    select model_names.attribution_model
-    from (
-        values
-        ('{{ models | join("'),\n        ('") }}')
-    ) as model_names (attribution_model)
+    {{ attribution_model_names() }}
 ),
 
 sends_measured as (

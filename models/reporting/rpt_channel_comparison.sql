@@ -14,7 +14,6 @@
 -- Every channel and day with a credit or a cost has a row under every model
 -- (0 conversions and revenue where that model credits the channel nothing), so
 -- a ratio over days or channels is sum(numerator) / sum(denominator).
-{%- set models = var('attribution_models') %}
 
 with credited as (
     {{ attribution_marts_unioned(['channel', 'converted_at', 'credit', 'attributed_revenue_usd']) }}
@@ -29,11 +28,7 @@ spend as (
 ),
 
 attribution_models as (
-    select model_names.attribution_model
-    from (
-        values
-        ('{{ models | join("'),\n        ('") }}')
-    ) as model_names (attribution_model)
+    {{ attribution_model_names() }}
 ),
 
 credited_by_day as (
