@@ -7,7 +7,6 @@
 -- spend is dropped. rpt_segment_performance: the same totals per model. Floats
 -- compare to a relative 1e-9 (spend to a cent per line, it is split by shares).
 -- Returns every (model, campaign, measure) that disagrees.
-{%- set models = var('attribution_models') %}
 
 with report as (
     select
@@ -24,19 +23,7 @@ with report as (
 ),
 
 marts as (
-    {%- for model in models %}
-    select
-        '{{ model }}' as attribution_model,
-        campaign_id,
-        sum(credit) as conversions,
-        sum(coalesce(attributed_revenue_usd, 0)) as revenue
-    from {{ ref('attribution_' ~ model) }}
-    where campaign_id is not null
-    group by 1, 2
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ attribution_marts_summed('campaign_id') }}
 ),
 
 sends as (

@@ -4,7 +4,6 @@
 -- the same under every model: the messages' price (core.fct_sends) plus the spend
 -- lines that are not Twilio's message charges (fct_spend). Floats compare to
 -- a relative 1e-9. Returns every (model, channel, measure) that disagrees.
-{%- set models = var('attribution_models') %}
 
 with report as (
     select
@@ -18,18 +17,7 @@ with report as (
 ),
 
 marts as (
-    {%- for model in models %}
-    select
-        '{{ model }}' as attribution_model,
-        channel,
-        sum(credit) as conversions,
-        sum(coalesce(attributed_revenue_usd, 0)) as revenue
-    from {{ ref('attribution_' ~ model) }}
-    group by 1, 2
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ attribution_marts_summed('channel', skip_null=false) }}
 ),
 
 costs as (

@@ -4,7 +4,6 @@
 -- exists, not with the model's group by); converted and revenue are the model's
 -- attribution mart summed over the campaign's touches (read mart by mart).
 -- Returns every (campaign, model, stage) that disagrees.
-{%- set models = var('attribution_models') %}
 
 with funnel as (
     select * from {{ ref('rpt_funnel') }}
@@ -35,19 +34,7 @@ message_counts as (
 ),
 
 marts as (
-    {%- for model in models %}
-    select
-        '{{ model }}' as attribution_model,
-        campaign_id,
-        sum(credit) as converted,
-        sum(coalesce(attributed_revenue_usd, 0)) as revenue
-    from {{ ref('attribution_' ~ model) }}
-    where campaign_id is not null
-    group by 1, 2
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ attribution_marts_summed('campaign_id') }}
 ),
 
 expected as (
@@ -58,7 +45,7 @@ expected as (
             when 'sent' then coalesce(message_counts.sent, 0)
             when 'delivered' then coalesce(message_counts.delivered, 0)
             when 'clicked' then coalesce(message_counts.clicked, 0)
-            when 'converted' then coalesce(marts.converted, 0)
+            when 'converted' then coalesce(marts.conversions, 0)
             when 'revenue' then coalesce(marts.revenue, 0)
         end as expected_value
     from funnel
