@@ -113,7 +113,9 @@ def test_weights_from_a_journeys_table():
     conn.execute("create schema intermediate")
     conn.execute("""
         create table intermediate.int_attribution_journeys as
-        select *, 86400 as close_after_seconds, timestamp '2026-04-10 00:00:00' as data_horizon from (values
+        select *, 86400 as close_after_seconds, timestamp '2026-04-10 00:00:00' as data_horizon,
+            'channel' as state_kind
+        from (values
             ('j1', 'purchase', true, 1, 'A'), ('j1', 'purchase', true, 2, 'B'), ('j1', 'purchase', true, 3, 'B'),
             ('j2', 'purchase', false, 1, 'A'), ('j2', 'purchase', false, 2, 'C'),
             ('j3', 'purchase', true, 1, 'B'),

@@ -51,10 +51,6 @@ class Journeys:
 
 def read_journeys(conn: duckdb.DuckDBPyConnection, schema: str = "intermediate") -> list[Journeys]:
     """Each cycle's journeys as state sequences, identical ones counted together."""
-    columns = {name for (name,) in conn.execute(
-        "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-        [schema, JOURNEYS_MODEL]).fetchall()}
-    state_kind = "max(state_kind)" if "state_kind" in columns else "cast(null as varchar)"
     rows = conn.execute(f"""
         select conversion_cycle, is_converted, states, count(*) as journeys,
             max(close_after_seconds) as close_after_seconds, max(data_horizon) as data_horizon,
@@ -67,7 +63,7 @@ def read_journeys(conn: duckdb.DuckDBPyConnection, schema: str = "intermediate")
                 list(state order by step) as states,
                 max(close_after_seconds) as close_after_seconds,
                 max(data_horizon) as data_horizon,
-                {state_kind} as state_kind
+                max(state_kind) as state_kind
             from {schema}.{JOURNEYS_MODEL}
             group by 1, 2
         ) as journeys
