@@ -12,14 +12,13 @@
     is_human); attributed conversions, revenue and affiliate payout (credit x
     core.fct_conversions.affiliate_payout_usd) (each attribution mart of
     var('attribution_models'), its SMS touches, by the touch's campaign, variant and
-    segment); SMS spend from the spend file (core.fct_sms_spend_allocations),
-    mapped to campaigns and split over variants by sends, with unmapped spend on its
-    own row ('(unmapped spend)' in every dimension). A dimension a row does not know
+    segment); cost: the messages' price and the SMS spend allocated to campaigns
+    (macros/sms_campaign_costs.sql), with unmapped spend on its own row
+    ('(unmapped spend)' in every dimension). A dimension a row does not know
     (a shared link's click names no variant) is '(unknown)'.
 #}
 {% macro campaign_performance(dimensions) -%}
 {%- set unknown = "'(unknown)'" -%}
-{%- set unmapped = "'(unmapped spend)'" -%}
 {%- set dims_template -%}
     {%- for d in dimensions %}coalesce(__relation__.{{ d }}, {{ unknown }}) as {{ d }}{% if not loop.last %}, {% endif %}{% endfor -%}
 {%- endset -%}
@@ -49,10 +48,6 @@ conversions as (
     select * from {{ ref('fct_conversions') }}
 ),
 
-spend as (
-    select * from {{ ref('fct_sms_spend_allocations') }}
-),
-
 attribution_models as (
     {{ attribution_model_names() }}
 ),
@@ -61,8 +56,7 @@ sends_measured as (
     select
         {{ dims_template | replace('__relation__', 'sends') }},
         count(*) as sends,
-        sum(case when sends.is_delivered then 1 else 0 end) as delivered,
-        sum(sends.cost_usd) as message_cost_usd
+        sum(case when sends.is_delivered then 1 else 0 end) as delivered
     from sends
     group by {{ group_positions }}
 ),
@@ -95,20 +89,8 @@ credited_measured as (
     group by 1{% for d in dimensions %}, {{ loop.index + 1 }}{% endfor %}
 ),
 
-spend_measured as (
-    select
-        {%- for d in dimensions %}
-        case when spend.is_mapped then coalesce(spend.{{ d }}, {{ unknown }}) else {{ unmapped }} end
-            as {{ d }},
-        {%- endfor %}
-        cast(
-            sum(case when spend.is_converted then spend.allocated_cost_usd end)
-            as decimal(18, 4)
-        ) as spend_cost_usd,
-        count(distinct case when not spend.is_converted then spend.spend_line_id end)
-            as unconverted_spend_lines
-    from spend
-    group by {{ group_positions }}
+costs_measured as (
+    {{ sms_campaign_costs(dimensions) }}
 ),
 
 dimension_keys as (
@@ -118,7 +100,7 @@ dimension_keys as (
     union
     select {{ dimensions | join(', ') }} from credited_measured
     union
-    select {{ dimensions | join(', ') }} from spend_measured
+    select {{ dimensions | join(', ') }} from costs_measured
 ),
 
 measured as (
@@ -137,13 +119,10 @@ measured as (
         coalesce(credited_measured.attributed_conversions, 0) as attributed_conversions,
         coalesce(credited_measured.attributed_revenue_usd, 0) as attributed_revenue_usd,
         coalesce(credited_measured.attributed_affiliate_payout_usd, 0) as attributed_affiliate_payout_usd,
-        coalesce(sends_measured.message_cost_usd, 0) as message_cost_usd,
-        coalesce(spend_measured.spend_cost_usd, 0) as spend_cost_usd,
-        cast(
-            coalesce(sends_measured.message_cost_usd, 0) + coalesce(spend_measured.spend_cost_usd, 0)
-            as decimal(18, 4)
-        ) as cost_usd,
-        coalesce(spend_measured.unconverted_spend_lines, 0) as unconverted_spend_lines
+        coalesce(costs_measured.message_cost_usd, 0) as message_cost_usd,
+        coalesce(costs_measured.spend_cost_usd, 0) as spend_cost_usd,
+        coalesce(costs_measured.cost_usd, 0) as cost_usd,
+        coalesce(costs_measured.unconverted_spend_lines, 0) as unconverted_spend_lines
     from dimension_keys
     cross join attribution_models
     left join sends_measured on {{ joined_template | replace('__left__', 'dimension_keys') | replace('__right__', 'sends_measured') }}
@@ -152,7 +131,7 @@ measured as (
         on
             {{ joined_template | replace('__left__', 'dimension_keys') | replace('__right__', 'credited_measured') }}
             and attribution_models.attribution_model = credited_measured.attribution_model
-    left join spend_measured on {{ joined_template | replace('__left__', 'dimension_keys') | replace('__right__', 'spend_measured') }}
+    left join costs_measured on {{ joined_template | replace('__left__', 'dimension_keys') | replace('__right__', 'costs_measured') }}
 )
 
 select

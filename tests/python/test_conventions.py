@@ -98,6 +98,44 @@ def test_every_source_measures_freshness_on_a_loaded_at_column(manifest):
     assert [s["unique_id"] for s in sources if not s.get("loaded_at_field")] == []
 
 
+def _upstream_sources(manifest: dict, unique_id: str) -> set[str]:
+    """The sources a node stands on, walking depends_on.nodes to the end."""
+    seen, stack, sources = set(), [unique_id], set()
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        if node_id.startswith("source."):
+            sources.add(node_id)
+            continue
+        node = manifest["nodes"].get(node_id) or manifest["exposures"].get(node_id) or {}
+        stack.extend(node.get("depends_on", {}).get("nodes", []))
+    return sources
+
+
+def test_the_lineage_runs_from_the_landing_sources_to_the_exposures(manifest):
+    """Every reporting mart is read by an exposure (what dbt docs shows at the end of
+    the lineage), every exposure reads public marts only, and each stands on landing
+    sources (the raw tables the loader writes) through the models."""
+    exposures = [e for e in manifest["exposures"].values() if e["package_name"] == "sms_attribution"]
+    assert exposures
+    exposed = {n for e in exposures for n in e["depends_on"]["nodes"]}
+    reporting = {m["unique_id"] for m in project_models(manifest) if m["schema"] == "reporting"}
+    assert sorted(reporting - exposed) == []
+    public = {m["unique_id"] for m in project_models(manifest)
+              if m["schema"] in ("core", "attribution", "reporting")}
+    assert sorted(exposed - public) == []
+    raw_sources = {s["unique_id"] for s in manifest["sources"].values() if s["schema"] == "raw"}
+    for exposure in exposures:
+        reached = _upstream_sources(manifest, exposure["unique_id"])
+        assert reached & raw_sources, f"{exposure['name']} reaches no landing source"
+    # the main dashboards stand on the SMS platform's own sources at least
+    overview = next(e for e in exposures if e["name"] == "dashboard_overview")
+    assert {s.split(".")[-1] for s in _upstream_sources(manifest, overview["unique_id"])} >= {
+        "sends", "twilio_messages", "clicks", "spend"}
+
+
 def _generic_tests_in(node, where: str):
     """Yield (where, test name, its properties) for every generic test in a YAML node."""
     if isinstance(node, dict):
