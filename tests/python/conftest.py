@@ -105,6 +105,23 @@ def count_records_in_files(landing: Path, source_name: str) -> tuple[int, int]:
     return records, unreadable
 
 
+@pytest.fixture(scope="session")
+def tiny_world(tmp_path_factory) -> tuple[Path, Path]:
+    """The generator's tiny landing zone (seed 42), loaded and built in the nightly
+    job's order, once per session: (warehouse, truth directory). Tests read it only
+    (open the warehouse read_only)."""
+    from sms_attribution.generator import SCALES, generate
+    from sms_attribution.loading import load_all
+
+    base = tmp_path_factory.mktemp("tiny_world")
+    landing, truth = base / "landing", base / "truth"
+    generate(landing, truth, seed=42, **SCALES["tiny"])
+    warehouse = base / "warehouse.duckdb"
+    load_all(warehouse, landing)
+    build_warehouse(warehouse, base / "target")
+    return warehouse, truth
+
+
 @pytest.fixture()
 def fixture_landing(tmp_path: Path) -> Path:
     """A private copy of the hand-written landing zone (tests may add files to it)."""

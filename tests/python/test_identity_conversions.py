@@ -28,19 +28,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import build_warehouse
-from sms_attribution.generator import SCALES, generate
-from sms_attribution.loading import load_all
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    base = tmp_path_factory.mktemp("identity_conversions")
-    landing, truth = base / "landing", base / "truth"
-    generate(landing, truth, seed=42, **SCALES["tiny"])
-    warehouse = base / "warehouse.duckdb"
-    load_all(warehouse, landing)
-    build_warehouse(warehouse, base / "target")
-    return warehouse, truth
+def world(tiny_world):
+    """The session's tiny warehouse (conftest.tiny_world), shared with the
+    affiliate reconciliation's truth test."""
+    return tiny_world
 
 
 def read_csv(path: Path) -> list[dict]:

@@ -287,8 +287,29 @@ def write_shopify(land, rng, cv: Conversions, pr: Priced, p: People, ss, ck_ids:
 AFF_TX_FORMAT = {0: "IR{:010d}", 1: "{:09d}", 2: "{:010d}", 3: None}
 
 
+def unconfirmed_candidates(ck: Clicks, cp: Campaigns, s: Sends, end_us: int) -> list[tuple[str, int, int, int]]:
+    """(click id, person, send, clicked at) of the human, redirected (302) clicks on a
+    subscriber's own (not shared) link that led to no conversion and landed, early
+    enough for a postback inside the window: where an SMS partner network can claim a
+    checkout the shop never confirmed, of a clicker the warehouse can name."""
+    if s.n == 0 or ck.n == 0:
+        return []
+    send = np.maximum(ck.send, 0)
+    ok = ((ck.family < 0) & (ck.send >= 0) & (ck.person >= 0) & (ck.conv < 0) & ck.lands & (ck.status == 302)
+          & ~cp.shared[s.camp[send]] & (ck.t < end_us - 4 * HOUR))
+    return [(ck.click_id[i].decode(), int(ck.person[i]), int(ck.send[i]), int(ck.t[i])) for i in np.nonzero(ok)[0]]
+
+
 def write_postbacks_and_reports(land, rng, cv: Conversions, pr: Priced, ss, sms_known: dict,
-                                start_us: int, end_us: int, seed: int) -> list[dict]:
+                                start_us: int, end_us: int, seed: int,
+                                unconfirmed_from: list[tuple[str, int, int, int]] | None = None,
+                                urng: np.random.Generator | None = None) -> tuple[list, set, list, list, list]:
+    """Brand and affiliate postbacks and the networks' reports. Returns the affiliate
+    conversions' truth, the brand postbacks written, the network-only claims, and one
+    truth row per network transaction (affiliate_transactions.csv: in which side it is,
+    each side's payout as written). unconfirmed_from (with its own random stream urng,
+    so that every other record stays as it was) adds postbacks for checkouts the shop
+    never confirmed."""
     conv_sess = conversion_session(ss, cv.n)
     records, when = [], []
     brand_ua = "shop-checkout-postback/1.4"
@@ -316,7 +337,7 @@ def write_postbacks_and_reports(land, rng, cv: Conversions, pr: Priced, ss, sms_
         pb(int(cv.t[j]) + int(rng.integers(1 * SEC, 30 * SEC)), q, "35.190.12.34", brand_ua, ("brand", j))
     # affiliate conversions: the network's postback and the network's report
     aff = [int(j) for j in np.nonzero((cv.network >= 0) & (cv.ctype == PURCHASE))[0]]
-    truth = []
+    truth, tx_truth = [], []
     report_rows: dict[int, list] = {}
     miss_pb = set(np.array(aff)[choice_exact(rng, len(aff), 0.06, minimum=min(1, len(aff)))].tolist()) if aff else set()
     left = [j for j in aff if j not in miss_pb]
@@ -344,14 +365,19 @@ def write_postbacks_and_reports(land, rng, cv: Conversions, pr: Priced, ss, sms_
             q = (f"click_id={click}&event=purchase&order_id={tx}&amount={money_str(pr.total[j])}"
                  f"&currency={cur}&payout={money_str(payout)}&status={status}&network={name}")
             pb(t + int(rng.lognormal(np.log(600), 1.5) * SEC), q, ".".join(addr0.split(".")[:2] + ["17", str(20 + net)]), ua, ("aff", j))
+        rep_row = None
         if j not in miss_rep:
             rep_payout = payout + (int(rng.integers(-500, 500)) or 100 if j in pay_diff else 0)
-            report_rows.setdefault(net, []).append(
-                (t, [tx, click, offer, "purchase", money_str(max(rep_payout, 0)), money_str(pr.total[j]), cur,
-                     status, t // SEC]))
+            rep_row = [tx, click, offer, "purchase", money_str(max(rep_payout, 0)), money_str(pr.total[j]), cur,
+                       status, t // SEC]
+            report_rows.setdefault(net, []).append((t, rep_row))
         truth.append({"conv": j, "network": name, "transaction_id": tx, "click_id": click,
                       "in_postbacks": j not in miss_pb, "in_report": j not in miss_rep,
                       "payout": money_str(payout), "echoes_sms_click": False})
+        tx_truth.append({"kind": "affiliate_order", "conv": j, "network": name, "transaction_id": tx,
+                         "offer_id": offer, "currency": cur, "converted_at_unix": t // SEC,
+                         "postback_payout": None if j in miss_pb else money_str(payout), "report_row": rep_row,
+                         "key": ("aff", j)})
     # SMS partner networks: an order that an SMS click led to, also credited by an
     # affiliate network whose tracking link the brand's SMS used. The network echoes
     # the redirect server's click id (our sms_click_id) as `click_id`, as the contract
@@ -371,13 +397,17 @@ def write_postbacks_and_reports(land, rng, cv: Conversions, pr: Priced, ss, sms_
              f"&currency={cur}&payout={money_str(payout)}&status=approved&network={name}")
         pb(t + int(rng.lognormal(np.log(600), 1.0) * SEC), q, ".".join(addr0.split(".")[:2] + ["18", str(20 + net)]),
            ua, ("aff", j))
+        rep_row = None
         if in_report:
-            report_rows.setdefault(net, []).append(
-                (t, [tx, sms_known[j], offers[-1], "purchase", money_str(payout), money_str(pr.total[j]), cur,
-                     "approved", t // SEC]))
+            rep_row = [tx, sms_known[j], offers[-1], "purchase", money_str(payout), money_str(pr.total[j]), cur,
+                       "approved", t // SEC]
+            report_rows.setdefault(net, []).append((t, rep_row))
         truth.append({"conv": j, "network": name, "transaction_id": tx, "click_id": sms_known[j],
                       "in_postbacks": True, "in_report": in_report, "payout": money_str(payout),
                       "echoes_sms_click": True})
+        tx_truth.append({"kind": "sms_partner_order", "conv": j, "network": name, "transaction_id": tx,
+                         "offer_id": offers[-1], "currency": cur, "converted_at_unix": t // SEC,
+                         "postback_payout": money_str(payout), "report_row": rep_row, "key": ("aff", j)})
     # network-only claims: a network reports a conversion that no postback, no order and
     # no click of ours confirms (a cookie-stuffed or cross-device claim). Not a conversion:
     # a discrepancy the reconciliation reports as missing on our side.
@@ -387,11 +417,14 @@ def write_postbacks_and_reports(land, rng, cv: Conversions, pr: Priced, ss, sms_
         tx = f"claim{(net * 7919 + seed * 31 + 11) % 10 ** 7:07d}"
         click = f"{AFF_PREFIX[net].decode()}{int(rng.integers(0, 1 << 62)):016x}"  # the network's own id
         amount = int(rng.integers(1500, 9000))
-        claim_rows.setdefault(net, []).append(
-            (t, [tx, click, offers[0], "purchase", money_str(amount * 8 // 100), money_str(amount), "USD",
-                 "approved", t // SEC]))
+        rep_row = [tx, click, offers[0], "purchase", money_str(amount * 8 // 100), money_str(amount), "USD",
+                   "approved", t // SEC]
+        claim_rows.setdefault(net, []).append((t, rep_row))
         claims.append({"network": name, "transaction_id": tx, "click_id": click, "revenue": money_str(amount),
                        "converted_at_unix": t // SEC})
+        tx_truth.append({"kind": "network_only_claim", "conv": None, "network": name, "transaction_id": tx,
+                         "offer_id": offers[0], "currency": "USD", "converted_at_unix": t // SEC,
+                         "postback_payout": None, "report_row": rep_row, "key": None})
     land.dirt["affiliate_reports"]["network_only_claims"] += len(claims)
     # retries: the same request again
     n0 = len(records)
@@ -404,16 +437,68 @@ def write_postbacks_and_reports(land, rng, cv: Conversions, pr: Priced, ss, sms_
         records.append(dumps(rec))
         meta.append(meta[i])
     land.dirt["postbacks"]["postback_retries"] += len(rt)
+    # postbacks for a checkout the shop never confirmed: an SMS partner network fires
+    # its postback (echoing our click id, as the contract says) for a landed SMS click
+    # whose checkout never became a Shopify order (payment declined, a test order).
+    # Every other such transaction is in the network's report too (matched, yet no
+    # order); the first one is retried once. Its own random stream (urng), after the
+    # retries above, so that every other record stays as it was. The warehouse counts
+    # such a postback as a conversion (a postback the brand received, with no order to
+    # merge into); truth/conversions.csv lists it under unconfirmed_<k>.
+    unconfirmed = []
+    if unconfirmed_from and urng is not None:
+        n_aff_pb = sum(1 for k in meta if k is not None and k[0] == "aff")
+        k_unc = min(len(unconfirmed_from), max(2, int(round(0.03 * n_aff_pb))))
+        picks = np.sort(urng.choice(len(unconfirmed_from), size=k_unc, replace=False))
+        for k, i in enumerate(picks):
+            click, person, send, t_click = unconfirmed_from[int(i)]
+            net = int(urng.integers(0, len(C.AFFILIATE_NETWORKS)))
+            name, offers, ua, (addr0, _) = C.AFFILIATE_NETWORKS[net]
+            tx = f"unc{(int(i) * 7919 + seed * 104_729 + 13) % 10 ** 9:09d}"
+            t = t_click + int(urng.integers(5 * MIN, 2 * HOUR))
+            amount = int(urng.integers(2500, 20000))
+            payout = amount * 5 // 100
+            in_report = k % 2 == 1
+            q = (f"click_id={click}&event=purchase&order_id={tx}&amount={money_str(amount)}"
+                 f"&currency=USD&payout={money_str(payout)}&status=pending&network={name}")
+            received = t + int(urng.integers(10 * SEC, 30 * MIN))
+            pb(received, q, ".".join(addr0.split(".")[:2] + ["19", str(20 + net)]), ua, ("unconfirmed", k))
+            if k == 0:  # the sender timed out once: the same request again
+                records.append(records[-1].replace(iso_utc(received), iso_utc(received + 45 * SEC)))
+                when.append(received + 45 * SEC)
+                meta.append(meta[-1])
+                land.dirt["postbacks"]["postback_retries"] += 1
+            rep_row = None
+            if in_report:
+                rep_row = [tx, click, offers[0], "purchase", money_str(payout), money_str(amount), "USD",
+                           "pending", t // SEC]
+                claim_rows.setdefault(net, []).append((t, rep_row))
+            unconfirmed.append({"k": k, "person": person, "send": send, "network": name, "transaction_id": tx, "click_id": click,
+                                "amount": amount, "converted_at_us": t, "in_report": in_report})
+            tx_truth.append({"kind": "unconfirmed_order", "conv": None, "network": name, "transaction_id": tx,
+                             "offer_id": offers[0], "currency": "USD", "converted_at_unix": t // SEC,
+                             "postback_payout": money_str(payout), "report_row": rep_row,
+                             "key": ("unconfirmed", k)})
+        land.dirt["postbacks"]["affiliate_unconfirmed_orders"] += len(unconfirmed)
     when_a = np.array(when, np.int64)
     keep = np.nonzero(when_a < end_us)[0]
     order = keep[np.argsort(when_a[keep], kind="stable")]
     written = {meta[i] for i in keep}
     # postbacks that arrive on a later day than the conversion they report
-    late = sum(1 for i in keep if meta[i] is not None
+    late = sum(1 for i in keep if meta[i] is not None and meta[i][0] != "unconfirmed"
                and (when_a[i] - start_us) // DAY > (cv.t[meta[i][1]] - start_us) // DAY)
     land.dirt["postbacks"]["late_records"] += late
     for a in truth:
         a["in_postbacks"] = ("aff", a["conv"]) in written
+    first_received = {}
+    for i in keep:
+        if meta[i] is not None and meta[i] not in first_received:
+            first_received[meta[i]] = int(when_a[i])
+    for x in tx_truth:
+        x["in_postbacks"] = x["key"] in written
+        x["received_at_us"] = first_received.get(x["key"])
+    for u in unconfirmed:
+        u["in_postbacks"] = ("unconfirmed", u["k"]) in written
     brand_written = {k[1] for k in written if k[0] == "brand"}
     land.write_lines("postbacks", NDJSON, [records[i] for i in order], (when_a[order] - start_us) // DAY,
                      prefix="postbacks")
@@ -430,7 +515,7 @@ def write_postbacks_and_reports(land, rng, cv: Conversions, pr: Priced, ss, sms_
         day = np.array([(t - start_us) // DAY + 1 for t, _ in rows])
         land.write_lines("affiliate_reports", CSV, lines, day, prefix=f"report_{C.AFFILIATE_NETWORKS[net][0]}",
                          header=header)
-    return truth, brand_written, claims
+    return truth, brand_written, claims, tx_truth, unconfirmed
 
 
 def write_pos(land, rng, cv: Conversions, pr: Priced, p: People, tzt: TzTable, start_us: int,

@@ -17,7 +17,7 @@ import duckdb
 
 from . import catalog as C
 from .commerce import (CUR_NAMES, conv_click_ids, fx_table, price_conversions, write_fx, write_hubspot,
-                       write_pos, write_postbacks_and_reports, write_shopify, write_spend)
+                       unconfirmed_candidates, write_pos, write_postbacks_and_reports, write_shopify, write_spend)
 from .landing import Landing
 from .messaging import (make_campaigns, make_memberships, make_sends, write_campaigns, write_coupons,
                         write_holdouts, write_links, write_sends, write_twilio_messages, write_twilio_status)
@@ -126,8 +126,9 @@ def generate(out_dir, truth_dir, subscribers: int = 200, days: int = 7, seed: in
     pr = price_conversions(R("prices"), cv, p, cp, s, seed, land)
     ck_ids = conv_click_ids(ck, cv.n)
     sms_known, shop_written = write_shopify(land, R("shopify"), cv, pr, p, ss, ck_ids, tzt, start_us, end_us)
-    aff_truth, brand_pb, aff_claims = write_postbacks_and_reports(land, R("postbacks"), cv, pr, ss, sms_known, start_us,
-                                                      end_us, seed)
+    aff_truth, brand_pb, aff_claims, tx_truth, unconfirmed = write_postbacks_and_reports(
+        land, R("postbacks"), cv, pr, ss, sms_known, start_us, end_us, seed,
+        unconfirmed_from=unconfirmed_candidates(ck, cp, s, end_us), urng=R("postbacks_unconfirmed"))
     pos_truth = write_pos(land, R("pos"), cv, pr, p, tzt, start_us, end_us)
     lead_truth, deal_truth = write_hubspot(land, R("hubspot"), cv, p, ss, ck_ids, start_us, end_us,
                                            hubspot_page_size)
@@ -154,6 +155,7 @@ def generate(out_dir, truth_dir, subscribers: int = 200, days: int = 7, seed: in
 
     summary = _write_truth(truth_dir, land, p, cp, ms, s, cv, ck, ss, pr, ga4, brand_pb, shop_written,
                            aff_truth, aff_claims, pos_truth, lead_truth, deal_truth, fx, start, days, seed,
+                           tx_truth, unconfirmed,
                            dict(subscribers=subscribers, visitors=n_vis, days=days, seed=seed,
                                 start_date=start.isoformat(), end_date=(start + timedelta(days=days - 1)).isoformat(),
                                 bot_share=bot_share, holdout_share=holdout_share,
@@ -184,7 +186,7 @@ def _write_csv(path: Path, table: pa.Table) -> None:
 
 def _write_truth(truth_dir: Path, land: Landing, p, cp, ms, s, cv, ck, ss, pr, ga4, brand_pb, shop_written,
                  aff_truth, aff_claims, pos_truth, lead_truth, deal_truth, fx, start: date, days: int, seed: int,
-                 params: dict) -> dict:
+                 tx_truth, unconfirmed, params: dict) -> dict:
     pkey = p.person_key(np.arange(p.n))
     sub_id = np.where(p.is_sub, p.subscriber_id(np.arange(p.n)), b"")
     pseudo = np.where(p.dev_desktop >= 0,
@@ -283,12 +285,62 @@ def _write_truth(truth_dir: Path, land: Landing, p, cp, ms, s, cv, ck, ss, pr, g
         add(x["conv"], "hubspot_deal", x["deal_id"], ctype="closed_won",
             at=iso_z(np.array([x["closed_at"]]), "ms")[0].decode(), revenue=x["amount"], currency=x["currency"],
             cid=f"conv_{x['conv']}_won")
+    # postbacks for a checkout the shop never confirmed: a conversion by the warehouse's
+    # rule (a postback the brand received), of the clicker, with no Shopify order
+    for u in unconfirmed:
+        for system, present in (("postback_affiliate", u["in_postbacks"]), ("affiliate_report", u["in_report"])):
+            if not present:
+                continue
+            person, send = u["person"], u["send"]
+            rows["conversion_id"].append(f"unconfirmed_{u['k']}")
+            rows["system"].append(system)
+            rows["conversion_key"].append(u["transaction_id"])
+            rows["conversion_type"].append("purchase")
+            rows["person_key"].append(pkey[person].decode())
+            rows["subscriber_id"].append(sub_id[person].decode() or None)
+            rows["converted_at"].append(iso_z(np.array([u["converted_at_us"]]), "ms")[0].decode())
+            rows["revenue"].append(f"{u['amount'] / 100:.2f}")
+            rows["currency"].append("USD")
+            rows["refunded"].append("0.00")
+            rows["net_revenue"].append(f"{u['amount'] / 100:.2f}")
+            rows["cancelled"].append(False)
+            rows["campaign_id"].append(cp.ids[s.camp[send]])
+            rows["variant_id"].append(cp.var_ids[s.variant[send]])
+            rows["holdout_group"].append("control" if ms.control[s.member[send]] else "treatment")
+            rows["path"].append("sms_click")
+            rows["channel"].append("sms")
+            rows["sms_click_id"].append(u["click_id"])
     conv_table = pa.table({k: pa.array(v) if k == "cancelled" else pa.array(v, pa.string()) for k, v in rows.items()})
     _write_csv(truth_dir / "conversions.csv", conv_table)
     # affiliate report rows that are no conversion: the network's claim alone
     _write_csv(truth_dir / "affiliate_claims.csv", pa.table(
         {k: pa.array([str(c[k]) for c in aff_claims], pa.string())
          for k in ("network", "transaction_id", "click_id", "revenue", "converted_at_unix")}))
+
+    # one row per network transaction, on either side of the reconciliation: whether our
+    # postbacks and the network's report hold it, each side's payout as written (a report
+    # payout "N/A" is quarantined by staging), and whether a Shopify order confirms it
+    tx_cols = {k: [] for k in ("network", "transaction_id", "kind", "offer_id", "in_postbacks", "in_report",
+                               "postback_payout", "report_payout", "currency", "converted_at_unix",
+                               "postback_received_at", "has_shop_order")}
+    for x in tx_truth:
+        rep = x["report_row"]
+        tx_cols["network"].append(x["network"])
+        tx_cols["transaction_id"].append(x["transaction_id"])
+        tx_cols["kind"].append(x["kind"])
+        tx_cols["offer_id"].append(x["offer_id"])
+        tx_cols["in_postbacks"].append(bool(x["in_postbacks"]))
+        tx_cols["in_report"].append(rep is not None)
+        tx_cols["postback_payout"].append(x["postback_payout"] if x["in_postbacks"] else None)
+        tx_cols["report_payout"].append(rep[4] if rep is not None else None)
+        tx_cols["currency"].append(x["currency"])
+        tx_cols["converted_at_unix"].append(str(x["converted_at_unix"]))
+        tx_cols["postback_received_at"].append(
+            iso_z(np.array([x["received_at_us"]]), "ms")[0].decode() if x["received_at_us"] is not None else None)
+        tx_cols["has_shop_order"].append(x["conv"] is not None and int(x["conv"]) in shop_written)
+    _write_csv(truth_dir / "affiliate_transactions.csv", pa.table(
+        {k: pa.array(v) if k in ("in_postbacks", "in_report", "has_shop_order") else pa.array(v, pa.string())
+         for k, v in tx_cols.items()}))
 
     # lift per campaign: the configured probabilities and what was drawn inside the window
     n_t = np.bincount(ms.camp[~ms.control], minlength=cp.n)
@@ -350,6 +402,7 @@ def _write_truth(truth_dir: Path, land: Landing, p, cp, ms, s, cv, ck, ss, pr, g
             "hubspot_leads": len(lead_truth),
             "affiliate_conversions_echoing_sms_click_id": sum(a["echoes_sms_click"] for a in aff_truth),
             "affiliate_network_only_claims": len(aff_claims),
+            "affiliate_unconfirmed_orders": len(unconfirmed),
             "orders": int((cv.ctype == PURCHASE).sum()),
         },
         "bot_share": {"configured": params["bot_share"], "realized": round(n_bot / max(ck.n, 1), 4)},
