@@ -40,7 +40,7 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import PROJECT_DIR, build_warehouse, run_dbt
+from conftest import PROJECT_DIR, run_dbt
 
 REL, ABS = 1e-9, 1e-9
 
@@ -61,16 +61,9 @@ def default_model() -> str:
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    from sms_attribution.generator import SCALES, generate
-    from sms_attribution.loading import load_all
-
-    base = tmp_path_factory.mktemp("semantic_layer")
-    generate(base / "landing", base / "truth", seed=42, **SCALES["tiny"])
-    path = base / "warehouse.duckdb"
-    load_all(path, base / "landing")
-    build_warehouse(path, base / "target")
-    return path
+def warehouse(tiny_world) -> Path:
+    """The session's tiny warehouse (conftest.tiny_world), read only here and by mf."""
+    return tiny_world[0]
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +153,18 @@ def test_plain_metrics_read_the_default_model_and_twins_read_every_model(mf_proj
     """The filter written in the metrics YAML is the model dbt_project.yml names
     (dbt does not render a metric filter, so the name is written twice)."""
     manifest = json.loads((mf_project / "target" / "semantic_manifest.json").read_text())
-    metrics = {m["name"]: m for m in manifest["metrics"]}
+    # the metrics over the marts, whose semantic models carry attribution_model
+    per_model_measures = {
+        measure["name"]
+        for model in manifest["semantic_models"]
+        if any(d["name"] == "attribution_model" for d in model["dimensions"])
+        for measure in model["measures"]
+    }
+    assert per_model_measures and {"messages_sent", "conversions"}.isdisjoint(per_model_measures)
+    metrics = {
+        m["name"]: m for m in manifest["metrics"]
+        if {i["name"] for i in m["type_params"]["input_measures"]} <= per_model_measures
+    }
     plain = [n for n in metrics if not n.endswith("_by_model")]
     assert {"sends", "delivered", "human_clicks", "attributed_conversions", "attributed_revenue", "cost",
             "ctr", "rpm", "rpc", "cpa", "roas", "channel_roas"} <= set(plain)
@@ -280,3 +284,63 @@ def test_by_model_twins_give_each_models_numbers(mf_project, warehouse):
                       where=f"{{{{ Dimension('campaign__attribution_model') }}}} = '{other}'")
     for row in chosen:
         assert close(row["roas_by_model"], got[(row["campaign__campaign_id"], other)]["roas_by_model"])
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def test_core_fact_metrics_by_week_and_campaign_count_the_sends(mf_project, warehouse):
+    """messages_sent, messages_delivered, message_cost and delivery_rate over
+    core.fct_sends, bucketed by the queued day's ISO week here in Python; a week's
+    delivery rate is its delivered over its sent, not the average of its days'."""
+    sends = read(warehouse, """
+        select campaign_id, cast(queued_at as date) as day, is_delivered, cast(cost_usd as double) as cost_usd
+        from core.fct_sends""")
+    weeks, days = defaultdict(lambda: [0, 0, 0.0]), defaultdict(lambda: [0, 0])
+    for row in sends:
+        week = weeks[(row["campaign_id"], monday(row["day"]))]
+        week[0] += 1
+        week[1] += bool(row["is_delivered"])
+        week[2] += row["cost_usd"] or 0.0
+        daily = days[(row["campaign_id"], row["day"])]
+        daily[0] += 1
+        daily[1] += bool(row["is_delivered"])
+    answer = mf_query(mf_project, warehouse, ["messages_sent", "messages_delivered", "message_cost", "delivery_rate"],
+                      ["send__campaign_id", "metric_time__week"])
+    got = {(r["send__campaign_id"], date.fromisoformat(r["metric_time__week"][:10])): r for r in answer}
+    assert set(got) == set(weeks)
+    averaged_differently = []
+    for key, (sent, delivered, cost) in weeks.items():
+        assert got[key]["messages_sent"] == sent, key
+        assert got[key]["messages_delivered"] == delivered, key
+        assert close(got[key]["message_cost"] or 0.0, cost), key
+        assert close(got[key]["delivery_rate"], ratio(delivered, sent)), key
+        daily_rates = [ratio(d, n) for (c, day), (n, d) in days.items() if c == key[0] and monday(day) == key[1]]
+        if differs(got[key]["delivery_rate"], mean(daily_rates)):
+            averaged_differently.append(key)
+    assert averaged_differently, "no week whose days' average delivery rate differs from the week's"
+    assert sum(w[0] for w in weeks.values()) == len(sends)
+
+
+def test_core_fact_metrics_by_month_and_type_count_the_conversions(mf_project, warehouse):
+    rows = read(warehouse, """
+        select conversion_type, cast(converted_at as date) as day, is_attributed,
+               cast(revenue_usd as double) as revenue_usd
+        from core.fct_conversions""")
+    months = defaultdict(lambda: [0, 0, 0.0])
+    for row in rows:
+        month = months[(row["conversion_type"], row["day"].replace(day=1))]
+        month[0] += 1
+        month[1] += bool(row["is_attributed"])
+        month[2] += row["revenue_usd"] or 0.0
+    answer = mf_query(mf_project, warehouse, ["conversions", "attributable_conversions", "conversion_revenue",
+                                              "attributable_share"],
+                      ["conversion__conversion_type", "metric_time__month"])
+    got = {(r["conversion__conversion_type"], date.fromisoformat(r["metric_time__month"][:10])): r for r in answer}
+    assert set(got) == set(months)
+    for key, (conversions, attributable, revenue) in months.items():
+        assert got[key]["conversions"] == conversions, key
+        assert got[key]["attributable_conversions"] == attributable, key
+        assert close(got[key]["conversion_revenue"] or 0.0, revenue), key
+        assert close(got[key]["attributable_share"], ratio(attributable, conversions)), key
