@@ -146,15 +146,9 @@ transactions_converted as (
         or coalesce(network_conversions.primary_source_system = 'shopify', false) as has_shop_order
     from transactions_joined
     left join fx_rate_periods as our_rates
-        on
-            transactions_joined.our_currency = our_rates.currency
-            and transactions_joined.report_date >= our_rates.valid_from
-            and (our_rates.valid_until is null or transactions_joined.report_date < our_rates.valid_until)
+        on {{ fx_rate_applies('our_rates', 'transactions_joined.our_currency', 'transactions_joined.report_date') }}
     left join fx_rate_periods as network_rates
-        on
-            transactions_joined.network_currency = network_rates.currency
-            and transactions_joined.report_date >= network_rates.valid_from
-            and (network_rates.valid_until is null or transactions_joined.report_date < network_rates.valid_until)
+        on {{ fx_rate_applies('network_rates', 'transactions_joined.network_currency', 'transactions_joined.report_date') }}
     left join conversions as our_conversions
         on transactions_joined.our_conversion_key = our_conversions.conversion_id
     left join conversions as network_conversions

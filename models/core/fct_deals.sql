@@ -77,10 +77,7 @@ deal_rates as (
         fx_rate_periods.rate_to_usd
     from deals_valued
     inner join fx_rate_periods
-        on
-            deals_valued.currency = fx_rate_periods.currency
-            and deals_valued.valued_on >= fx_rate_periods.valid_from
-            and (fx_rate_periods.valid_until is null or deals_valued.valued_on < fx_rate_periods.valid_until)
+        on {{ fx_rate_applies('fx_rate_periods', 'deals_valued.currency', 'deals_valued.valued_on') }}
     where deals_valued.currency <> 'USD'
 ),
 

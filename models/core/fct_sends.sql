@@ -20,13 +20,11 @@ send_rates as (
         fx_rate_periods.rate_to_usd
     from sends_joined
     inner join fx_rate_periods
-        on
-            sends_joined.price_currency = fx_rate_periods.currency
-            and cast(coalesce(sends_joined.sent_at, sends_joined.queued_at) as date) >= fx_rate_periods.valid_from
-            and (
-                fx_rate_periods.valid_until is null
-                or cast(coalesce(sends_joined.sent_at, sends_joined.queued_at) as date) < fx_rate_periods.valid_until
-            )
+        on {{ fx_rate_applies(
+            'fx_rate_periods',
+            'sends_joined.price_currency',
+            'cast(coalesce(sends_joined.sent_at, sends_joined.queued_at) as date)'
+        ) }}
     where sends_joined.price_currency <> 'USD'
 ),
 

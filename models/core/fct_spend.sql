@@ -22,10 +22,7 @@ spend_rates as (
         fx_rate_periods.rate_to_usd
     from spend
     inner join fx_rate_periods
-        on
-            spend.currency = fx_rate_periods.currency
-            and spend.spend_date >= fx_rate_periods.valid_from
-            and (fx_rate_periods.valid_until is null or spend.spend_date < fx_rate_periods.valid_until)
+        on {{ fx_rate_applies('fx_rate_periods', 'spend.currency', 'spend.spend_date') }}
     where spend.currency <> 'USD'
 ),
 

@@ -353,13 +353,7 @@ report_rates as (
         fx_rate_periods.rate_to_usd
     from reports_unioned
     inner join fx_rate_periods
-        on
-            reports_unioned.currency = fx_rate_periods.currency
-            and cast(reports_unioned.converted_at as date) >= fx_rate_periods.valid_from
-            and (
-                fx_rate_periods.valid_until is null
-                or cast(reports_unioned.converted_at as date) < fx_rate_periods.valid_until
-            )
+        on {{ fx_rate_applies('fx_rate_periods', 'reports_unioned.currency', 'cast(reports_unioned.converted_at as date)') }}
     where reports_unioned.source_system <> 'shopify'
 ),
 

@@ -50,13 +50,7 @@ order_rates as (
         fx_rate_periods.rate_to_usd
     from orders
     inner join fx_rate_periods
-        on
-            orders.currency = fx_rate_periods.currency
-            and cast(orders.processed_at as date) >= fx_rate_periods.valid_from
-            and (
-                fx_rate_periods.valid_until is null
-                or cast(orders.processed_at as date) < fx_rate_periods.valid_until
-            )
+        on {{ fx_rate_applies('fx_rate_periods', 'orders.currency', 'cast(orders.processed_at as date)') }}
 ),
 
 orders_netted as (
