@@ -53,6 +53,12 @@ python -m sms_attribution.attribution
 step "dbt build on DuckDB: the Markov and Shapley marts"
 dbt build --target duckdb --selector nightly_data_driven --indirect-selection buildable
 
+step "the experiments' statistics (the experiments/* asset)"
+python -m sms_attribution.experiments
+
+step "dbt build on DuckDB: the experiment marts"
+dbt build --target duckdb --selector nightly_experiments --indirect-selection buildable
+
 step "dbt source freshness"
 dbt source freshness --target duckdb
 

@@ -74,6 +74,10 @@ def main(argv: list[str] | None = None) -> None:
         run_stage("dbt build: Markov and Shapley marts (DuckDB)",
                   [dbt, "build", "--target", "duckdb", *settings.DBT_DATA_DRIVEN_STEP,
                    "--target-path", str(work / "target")], env),
+        run_stage("experiment statistics (Python asset)", [python, "-m", "sms_attribution.experiments"], env),
+        run_stage("dbt build: experiment marts (DuckDB)",
+                  [dbt, "build", "--target", "duckdb", *settings.DBT_EXPERIMENTS_STEP,
+                   "--target-path", str(work / "target")], env),
     ]
     with duckdb.connect(env["DUCKDB_PATH"]) as conn:
         bots = evaluate(conn, work / "truth" / "clicks.csv")

@@ -45,6 +45,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from . import settings
 from .loading import LOADER_SETTINGS, load_source
 from .attribution.assets import build_attribution_weights_asset
+from .experiments.assets import build_experiment_statistics_asset
 from .scoring.assets import build_click_bot_scores_asset
 from .sources import MANIFEST_TABLE, RAW_SCHEMA, SOURCES
 
@@ -198,6 +199,9 @@ def sms_attribution_dbt(context: AssetExecutionContext, dbt: DbtCliResource) -> 
 click_bot_scores = build_click_bot_scores_asset(sms_attribution_dbt, INTERNAL_FRESHNESS)
 # data-driven attribution: journeys -> weights/attribution_weights -> Markov and Shapley marts.
 attribution_weights = build_attribution_weights_asset(sms_attribution_dbt, INTERNAL_FRESHNESS)
+# experiments: members and variants -> experiments/* (scipy) -> rpt_ab_tests, rpt_incrementality,
+# rpt_attribution_calibration.
+experiment_statistics = build_experiment_statistics_asset(sms_attribution_dbt, INTERNAL_FRESHNESS)
 os.environ.setdefault("DBT_INDIRECT_SELECTION", settings.INDIRECT_SELECTION)
 
 
@@ -217,7 +221,7 @@ nightly_schedule = ScheduleDefinition(
 
 
 defs = Definitions(
-    assets=[load_landing_zone, sms_attribution_dbt, click_bot_scores, attribution_weights],
+    assets=[load_landing_zone, sms_attribution_dbt, click_bot_scores, attribution_weights, experiment_statistics],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=settings.executable("dbt"))},

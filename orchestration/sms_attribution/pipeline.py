@@ -57,11 +57,7 @@ def run_nightly_job() -> bool:
     return result.success
 
 
-def project_vars() -> dict:
-    """dbt_project.yml's vars (the attribution models and the default one)."""
-    import yaml
-
-    return yaml.safe_load((settings.PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8")).get("vars", {})
+project_vars = settings.project_vars
 
 
 ATTRIBUTION_MODELS = tuple(project_vars()["attribution_models"])

@@ -25,10 +25,14 @@ DOWNSTREAM_SELECTOR = "nightly_downstream"
 # ... then the data-driven weights (python -m sms_attribution.attribution), then what
 # reads them (the Markov and Shapley marts).
 DATA_DRIVEN_SELECTOR = "nightly_data_driven"
+# ... then the experiments' statistics (python -m sms_attribution.experiments), then
+# what reads them (rpt_ab_tests, rpt_incrementality, rpt_attribution_calibration).
+EXPERIMENTS_SELECTOR = "nightly_experiments"
 INDIRECT_SELECTION = "buildable"
 DBT_STAGING_STEP = ["--selector", STAGING_SELECTOR, "--indirect-selection", INDIRECT_SELECTION]
 DBT_DOWNSTREAM_STEP = ["--selector", DOWNSTREAM_SELECTOR, "--indirect-selection", INDIRECT_SELECTION]
 DBT_DATA_DRIVEN_STEP = ["--selector", DATA_DRIVEN_SELECTOR, "--indirect-selection", INDIRECT_SELECTION]
+DBT_EXPERIMENTS_STEP = ["--selector", EXPERIMENTS_SELECTOR, "--indirect-selection", INDIRECT_SELECTION]
 
 
 def _path_from_env(name: str, default: Path) -> Path:
@@ -74,3 +78,11 @@ def executable(name: str) -> str:
     if beside.exists():
         return str(beside)
     return shutil.which(name) or name
+
+
+def project_vars() -> dict:
+    """dbt_project.yml's vars: the Python steps read the dbt project's settings, so
+    each is written once."""
+    import yaml
+
+    return yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8")).get("vars", {})

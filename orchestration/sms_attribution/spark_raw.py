@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 RAW_TABLES = [s.raw_table for s in SOURCES] + [MANIFEST_TABLE]
 # Tables the Python assets write (schema, table), published too when DuckDB has them:
 # dbt reads them as sources on both engines.
-ASSET_TABLES = [("scoring", "click_bot_scores"), ("weights", "attribution_weights")]
+ASSET_TABLES = [("scoring", "click_bot_scores"), ("weights", "attribution_weights"),
+                ("experiments", "ab_test_statistics"), ("experiments", "incrementality_statistics")]
 
 
 def spark_session(spark_data_dir: Path):

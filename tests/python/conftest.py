@@ -64,6 +64,12 @@ def build_warehouse(duckdb_path: Path, target_path: Path, *, until: str | None =
     with duckdb.connect(str(duckdb_path)) as conn:
         compute_attribution_weights(conn, **project_variables())
     run_dbt(["build", *settings.DBT_DATA_DRIVEN_STEP], duckdb_path, target_path)
+    from sms_attribution.experiments.tables import compute_experiment_statistics
+    from sms_attribution.experiments.tables import project_variables as experiment_variables
+
+    with duckdb.connect(str(duckdb_path)) as conn:
+        compute_experiment_statistics(conn, **experiment_variables())
+    run_dbt(["build", *settings.DBT_EXPERIMENTS_STEP], duckdb_path, target_path)
 
 
 def count_records_in_files(landing: Path, source_name: str) -> tuple[int, int]:

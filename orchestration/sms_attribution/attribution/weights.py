@@ -105,12 +105,9 @@ def weights_rows(journeys: Journeys, *, order: int, max_channels: int) -> list[d
 def project_variables() -> dict:
     """The dbt project's vars that the weights use (dbt_project.yml), so the Python
     step and the dbt models read one setting."""
-    import yaml
-
     from .. import settings
 
-    project = yaml.safe_load((settings.PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    variables = project.get("vars", {})
+    variables = settings.project_vars()
     return {
         "order": int(variables.get("attribution_markov_order", 1)),
         "max_channels": int(variables.get("attribution_shapley_max_channels", 16)),
