@@ -102,6 +102,41 @@ def campaign_summary(conn: duckdb.DuckDBPyConnection, top: int = 10) -> list[str
     return lines
 
 
+def experiment_summary(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """The holdouts (reporting.rpt_incrementality): the global holdout's lift, and per
+    campaign with a control group its incremental conversions and revenue with 95%
+    intervals."""
+    present = conn.execute("""
+        select count(*) from duckdb_tables()
+        where schema_name = 'reporting' and table_name = 'rpt_incrementality'
+    """).fetchone()[0]
+    if not present:
+        return []
+    rows = conn.execute("""
+        select campaign_id, measurement_status, treatment_members, control_members, rel_lift, p_value,
+            incremental_conversions, incremental_conversions_ci_low, incremental_conversions_ci_high,
+            incremental_revenue, incremental_revenue_ci_low, incremental_revenue_ci_high
+        from reporting.rpt_incrementality
+        where control_members > 0 and treatment_members > 0
+        order by is_global_holdout desc, campaign_id
+    """).fetchall()
+    if not rows:
+        return ["", "holdouts (reporting.rpt_incrementality): no campaign has a control group"]
+
+    def number(value, fmt: str) -> str:
+        return "-" if value is None else format(float(value), fmt)
+
+    lines = ["", "holdouts (reporting.rpt_incrementality; incremental = caused by the messages, 95% intervals):",
+             f"{'experiment':<12}{'status':<13}{'treated':>9}{'held out':>9}{'lift':>8}{'p':>7}"
+             f"{'incr. conversions':>28}{'incr. revenue USD':>34}"]
+    for (campaign, status, nt, nc, rel, p, ic, icl, ich, ir, irl, irh) in rows:
+        conversions = f"{number(ic, ',.1f')} [{number(icl, ',.1f')}, {number(ich, ',.1f')}]"
+        revenue = f"{number(ir, ',.0f')} [{number(irl, ',.0f')}, {number(irh, ',.0f')}]"
+        lines.append(f"{campaign:<12}{status:<13}{nt:>9,}{nc:>9,}{number(rel, '.0%'):>8}{number(p, '.3f'):>7}"
+                     f"{conversions:>28}{revenue:>34}")
+    return lines
+
+
 def attribution_summary(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Attributed revenue (USD) by channel under each attribution mart that exists,
     side by side, with what each leaves uncredited: the revenue of conversions it
@@ -191,6 +226,7 @@ def summary(warehouse: Path) -> str:
             lines.append("top quarantine reasons: " + "; ".join(f"{r} ({n})" for r, n in reasons))
         lines += attribution_summary(conn)
         lines += campaign_summary(conn)
+        lines += experiment_summary(conn)
     return "\n".join(lines)
 
 
