@@ -1,0 +1,1 @@
+"""Experiments: A/B variants and holdout incrementality."""
