@@ -4,7 +4,8 @@
 -- and revenue are every conversion of the recipient inside the measurement window
 -- (var('experiment_window_days') days from the send), whatever attribution says.
 -- The tests come from the experiments asset (scipy): conversion rate and CTR by the
--- two-proportion z-test (pooled), revenue per recipient by Welch's t-test on
+-- two-proportion z-test (pooled; Newcombe's interval for the difference), revenue
+-- per recipient by a quasi-Poisson score test (variance = dispersion x mean, pooled) on
 -- per-recipient revenue, zeros included; 95% intervals for the difference;
 -- Benjamini-Hochberg adjusted p-values across the campaign's variants; the
 -- minimum detectable effect at var('experiment_power') power with the sample the

@@ -10,7 +10,7 @@
 -- recipients: members sent the variant; delivered: of them, reached the phone;
 -- human_clickers: of them, clicked at least once as a human; converters: converted
 -- at least once inside the measurement window. revenue_usd_squared sums each
--- recipient's squared window revenue (Welch's variance from sums).
+-- recipient's squared window revenue (the variance from sums).
 with members as (
     select * from {{ ref('int_experiment_members') }}
     where is_treatment and is_sent and variant_id is not null

@@ -4,7 +4,9 @@ t distributions, which neither SQL engine has), and write
 
 - experiments.ab_test_statistics: one row per campaign variant (variant_id), each
   variant against its campaign's control variant: conversion rate and CTR by the
-  two-proportion z-test, revenue per recipient by Welch's t-test, Benjamini-Hochberg
+  two-proportion z-test (Newcombe's interval for the difference), revenue per
+  recipient by a quasi-Poisson score test (Welch's t-test covered 87% on
+  zero-inflated revenue in stats' simulations), Benjamini-Hochberg
   adjusted p-values across the campaign's variants, minimum detectable effects;
 - experiments.incrementality_statistics: one row per campaign with members, plus
   `global` (campaign_id), treatment against control.
@@ -75,7 +77,7 @@ def ab_test_statistics(v: dict[str, np.ndarray], *, alpha: float, power: float) 
     recipients, delivered = f("recipients"), f("delivered")
     cr = stats.two_proportion_test(f("converters"), recipients, f("converters")[c], recipients[c], alpha=alpha)
     ctr = stats.two_proportion_test(f("human_clickers"), delivered, f("human_clickers")[c], delivered[c], alpha=alpha)
-    rpr = stats.welch_test(recipients, f("revenue_usd"), f("revenue_usd_squared"),
+    rpr = stats.quasi_poisson_test(recipients, f("revenue_usd"), f("revenue_usd_squared"),
                            recipients[c], f("revenue_usd")[c], f("revenue_usd_squared")[c], alpha=alpha)
     var = _sample_variance(recipients, f("revenue_usd"), f("revenue_usd_squared"))
 
