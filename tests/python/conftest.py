@@ -141,8 +141,14 @@ def warehouse(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
 
 
-def table_fingerprints(duckdb_path: Path, schemas: tuple[str, ...]) -> dict[str, tuple[int, str]]:
-    """Row count and an order-independent content hash of every table in the schemas."""
+def table_fingerprints(
+    duckdb_path: Path, schemas: tuple[str, ...], ignore_columns: tuple[str, ...] = ()
+) -> dict[str, tuple[int, str]]:
+    """Row count and an order-independent content hash of every table in the schemas.
+
+    ``ignore_columns`` leaves run stamps (``computed_at``) out of the hash, so two runs
+    over the same data compare equal on everything else.
+    """
     out = {}
     with duckdb.connect(str(duckdb_path), read_only=True) as conn:
         tables = conn.execute(
@@ -151,8 +157,18 @@ def table_fingerprints(duckdb_path: Path, schemas: tuple[str, ...]) -> dict[str,
             list(schemas),
         ).fetchall()
         for schema, table in tables:
+            columns = [
+                name
+                for (name,) in conn.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = ? and table_name = ? order by ordinal_position",
+                    [schema, table],
+                ).fetchall()
+                if name not in ignore_columns
+            ]
+            row = "row(" + ", ".join(f'"{name}"' for name in columns) + ")"
             count, digest = conn.execute(
-                f"select count(*), coalesce(sum(hash(t)), 0)::varchar from {schema}.{table} as t"
+                f"select count(*), coalesce(sum(hash({row})), 0)::varchar from {schema}.{table}"
             ).fetchone()
             out[f"{schema}.{table}"] = (count, digest)
     return out

@@ -88,12 +88,13 @@ def test_staging_rules_on_the_fixture(built):
 
 def test_loading_the_same_landing_zone_again_changes_no_raw_or_staging_table(built):
     work, warehouse = built
-    before = table_fingerprints(warehouse, ("raw", "staging"))
+    # the experiments' statistics are recomputed by every run (computed_at): same values
+    before = table_fingerprints(warehouse, ("raw", "staging"), ignore_columns=("computed_at",))
     assert any(count > 0 for count, _ in before.values())
     results = load_all(warehouse, FIXTURE_LANDING)
     assert sum(r.rows_landed for r in results) == 0
     build_warehouse(warehouse, work / "target")
-    after = table_fingerprints(warehouse, ("raw", "staging"))
+    after = table_fingerprints(warehouse, ("raw", "staging"), ignore_columns=("computed_at",))
     # the bot scores are written anew by every scoring run (scored_at): same clicks
     rescored = "staging.stg_scoring__click_bot_scores"
     assert after.pop(rescored)[0] == before.pop(rescored)[0]
